@@ -1,0 +1,2 @@
+export { LibredeskApi } from './credentials/LibredeskApi.credentials';
+export { Libredesk } from './nodes/Libredesk/Libredesk.node';

@@ -1,0 +1,68 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Keep equal to the literal defaults below (the linter wants literals there). */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** A "from list / by ID" picker for the integer-ID records Libredesk lists (inboxes, teams, agents). */
+export function idLocator(
+	base: Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required'> & { searchListMethod: string; hint?: string },
+): INodeProperties {
+	const { searchListMethod, ...rest } = base;
+	return {
+		...rest,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 3',
+				validation: [{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'Must be a whole number' } }],
+			},
+		],
+	};
+}
+
+/** Options every operation has: how hard the node tries and how many requests it keeps in flight. */
+export const requestOptions: INodeProperties[] = [
+	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 64 },
+		default: 8,
+		description: 'How many items are sent to Libredesk at the same time. Output order and item pairing are kept.',
+	},
+	{
+		displayName: 'Max Attempts',
+		name: 'maxAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 20 },
+		default: 5,
+		description:
+			'Attempts per request when Libredesk is rate-limiting (429), unavailable (502/503/504) or unreachable. A create is only re-sent when that cannot duplicate it.',
+	},
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		description: 'The longest single wait between attempts, including a Retry-After the server asks for',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30,
+		description: 'How long to wait for Libredesk to answer one request',
+	},
+];

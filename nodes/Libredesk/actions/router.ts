@@ -1,0 +1,87 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { mapConcurrently } from '../helpers/mapConcurrently';
+import { createRequestPolicy } from '../transport';
+import { DEFAULT_CONCURRENCY } from './common.descriptions';
+import * as conversation from './conversation';
+import type { Operation, RunScope } from './types';
+
+const resources: Record<string, Record<string, Operation>> = {
+	conversation: conversation.operations,
+};
+
+type ItemOutcome = { output: IDataObject | IDataObject[] } | { error: Error };
+
+function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
+}
+
+function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+	const { description, httpCode } = error as Error & { description?: string | null; httpCode?: string | null };
+	const json: IDataObject = { error: error.message };
+	if (description) json.description = description;
+	if (httpCode) json.httpCode = httpCode;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+async function scopeFor(ctx: IExecuteFunctions): Promise<RunScope> {
+	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
+	const seconds = (name: string) => (typeof options[name] === 'number' ? (options[name] as number) * 1000 : undefined);
+	const policy = await createRequestPolicy.call(ctx, {
+		timeoutMs: seconds('timeoutSeconds'),
+		maxWaitMs: seconds('maxWaitSeconds'),
+		maxAttempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : undefined,
+	});
+	return { policy, options };
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = resources[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	}
+	const continueOnFail = this.continueOnFail();
+	const scope = await scopeFor(this);
+	const concurrency = Math.max(1, Number(scope.options.concurrency ?? DEFAULT_CONCURRENCY));
+
+	let batch: unknown;
+	try {
+		batch = await operation.prepare?.call(this, items.length, scope);
+	} catch (error) {
+		if (!continueOnFail) throw asNodeError(this, error as Error);
+		return [items.map((_, itemIndex) => errorItem(error as Error, itemIndex))];
+	}
+
+	let failed = false;
+	const outcomes = await mapConcurrently<ItemOutcome>(
+		items.length,
+		concurrency,
+		async (itemIndex) => {
+			try {
+				return { output: await operation.execute.call(this, itemIndex, scope, batch) };
+			} catch (error) {
+				failed = true;
+				return { error: error as Error };
+			}
+		},
+		() => failed && !continueOnFail,
+	);
+
+	const returnData: INodeExecutionData[] = [];
+	for (const [itemIndex, outcome] of outcomes.entries()) {
+		if (outcome === undefined) continue;
+		if ('error' in outcome) {
+			if (!continueOnFail) throw asNodeError(this, outcome.error, itemIndex);
+			returnData.push(errorItem(outcome.error, itemIndex));
+			continue;
+		}
+		const records = Array.isArray(outcome.output) ? outcome.output : [outcome.output];
+		for (const json of records) returnData.push({ json, pairedItem: { item: itemIndex } });
+	}
+	return [returnData];
+}

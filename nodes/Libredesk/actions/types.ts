@@ -1,0 +1,18 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { RequestPolicy } from '../transport';
+
+/** What the router hands every operation: one request policy for the whole run. */
+export interface RunScope {
+	policy: RequestPolicy;
+	options: IDataObject;
+}
+
+// Method syntax on purpose: an Operation<SomeBatch> must fit the router's Operation<unknown> table.
+export interface Operation<Batch = unknown> {
+	description: INodeProperties[];
+	/** Work done once for all items before any item runs (validation, batched look-ups). */
+	prepare?(this: IExecuteFunctions, itemCount: number, scope: RunScope): Promise<Batch>;
+	/** One item: its output record(s). Throwing fails only this item. */
+	execute(this: IExecuteFunctions, itemIndex: number, scope: RunScope, batch: Batch): Promise<IDataObject | IDataObject[]>;
+}

@@ -1,0 +1,43 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+/** The value inside a resource locator ({ mode, value }), or the value itself. */
+export function locatorValue(value: unknown): unknown {
+	if (value !== null && typeof value === 'object' && 'value' in value) return (value as { value: unknown }).value;
+	return value;
+}
+
+/** Empty form fields mean "not set": they are left out of the request instead of sent as "". */
+export function blankToUndefined(value: unknown): unknown {
+	if (value === null || value === undefined) return undefined;
+	if (typeof value === 'string' && value.trim() === '') return undefined;
+	return value;
+}
+
+export function readCollection(ctx: IExecuteFunctions, name: string, itemIndex: number): IDataObject {
+	return (ctx.getNodeParameter(name, itemIndex, {}) ?? {}) as IDataObject;
+}
+
+/** "1, 2,3", [1, "2"] or 7 → a list; anything else is passed on for the schema to reject by name. */
+export function toIdList(value: unknown): unknown {
+	const present = blankToUndefined(value);
+	if (present === undefined) return undefined;
+	if (typeof present === 'number') return [present];
+	if (typeof present === 'string') {
+		return present
+			.split(',')
+			.map((part) => part.trim())
+			.filter((part) => part !== '');
+	}
+	return present;
+}
+
+/** A JSON object given as text or as an object from an expression; unparseable text is passed on to be rejected. */
+export function toObject(value: unknown): unknown {
+	const present = blankToUndefined(value);
+	if (typeof present !== 'string') return present;
+	try {
+		return JSON.parse(present);
+	} catch {
+		return present;
+	}
+}

@@ -1,0 +1,99 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+import type { AttemptOutcome } from './outcome';
+
+/** Why the server said 400 on a create, in the words of the field the user filled in. */
+const CREATE_400_HINTS: Array<[RegExp, string]> = [
+	[/`inbox_id`/, 'Set the Inbox field to an existing email inbox.'],
+	[/`content`/, 'The Content field is empty for this item.'],
+	[/`contact_email`|Invalid email address/, 'Check the Contact Email field: Libredesk needs one plain address such as jane@example.com.'],
+	[/`first_name`/, 'The First Name field is empty for this item.'],
+	[/Inbox not found/, 'The Inbox ID does not exist in Libredesk: pick the inbox from the list.'],
+	[/globals\.messages\.disabled|disabled/i, 'The inbox is disabled in Libredesk: enable it or pick another inbox.'],
+	[/Error parsing request/, 'A field has the wrong type: inbox, team and agent must be numbers, custom attributes an object.'],
+	[/Something went wrong/, 'Libredesk refused the inbox or the initiator: the inbox must be an email inbox (not live chat) and Initiator must be Contact or Agent.'],
+];
+
+function describe400(message: string): string {
+	const hint = CREATE_400_HINTS.find(([pattern]) => pattern.test(message));
+	return hint ? hint[1] : 'Libredesk rejected the request as invalid: check the field its message names.';
+}
+
+function describeStatus(status: number, message: string, permission: string | undefined): string {
+	if (status === 401) {
+		if (/session/i.test(message)) {
+			return 'No usable Authorization header reached Libredesk. Check that the credential has both API Key and API Secret, and that no proxy strips the Authorization header.';
+		}
+		return 'Libredesk rejected the API key or secret. Check the credential (Libredesk shows the secret only once: regenerate the key under Admin → Agents if unsure) and that the API user is enabled.';
+	}
+	if (status === 403) {
+		if (/CSRF/i.test(message)) {
+			return 'No usable Authorization header reached Libredesk, so it treated the call as a browser session. Check the credential\'s API Key, API Secret and Auth Style.';
+		}
+		return `The API user's role lacks the permission this operation needs${permission ? ` (${permission})` : ''}. In Libredesk → Admin → Roles, add it to the user's role, or use the key of an Admin user.`;
+	}
+	if (status === 400) return describe400(message);
+	if (status === 404) return 'Libredesk has no such record: check the ID or UUID. If the path itself is unknown, check that the Base URL points at Libredesk (without /api/v1).';
+	if (status === 409) return 'A record with the same unique value already exists in Libredesk.';
+	if (status === 413) return 'The file is larger than Libredesk allows (Admin → General → max file upload size).';
+	if (status === 429) return 'Libredesk (or a proxy in front of it) kept rate-limiting the requests. Lower the Concurrency option or raise Max Attempts / Max Wait.';
+	if (status >= 500) return 'Libredesk or a proxy in front of it failed. The request was retried where that is safe; try again later, and check the Libredesk server log.';
+	return 'Libredesk answered with an error.';
+}
+
+export interface FailureContext {
+	node: INode;
+	itemIndex?: number;
+	attempts: number;
+	baseUrl: string;
+	permission?: string;
+}
+
+export function outcomeToError(outcome: AttemptOutcome, context: FailureContext): NodeApiError {
+	const tried = context.attempts > 1 ? ` (after ${context.attempts} attempts)` : '';
+	const options = { itemIndex: context.itemIndex };
+	switch (outcome.kind) {
+		case 'http-error': {
+			const message = outcome.message ?? `HTTP ${outcome.status}`;
+			const response: JsonObject = { status: 'error', message, error_type: outcome.errorType ?? null, httpCode: outcome.status };
+			return new NodeApiError(context.node, response, {
+				...options,
+				httpCode: String(outcome.status),
+				message: `Libredesk: ${message}${tried}`,
+				description: describeStatus(outcome.status, message, context.permission),
+			});
+		}
+		case 'malformed':
+			return new NodeApiError(context.node, { status: 'error', httpCode: outcome.status, body: outcome.snippet }, {
+				...options,
+				httpCode: String(outcome.status),
+				message: `Libredesk answered HTTP ${outcome.status} with a body that is not its JSON envelope${tried}`,
+				description: `The answer began: "${outcome.snippet}". This is usually a proxy error page or a Base URL that does not point at Libredesk (${context.baseUrl}).`,
+			});
+		case 'network':
+			return new NodeApiError(context.node, { status: 'error', code: outcome.code }, {
+				...options,
+				message: `Could not complete the request to Libredesk: ${outcome.code}${tried}`,
+				description: `Check that ${context.baseUrl} is reachable from n8n and that the server is running. Timeouts can be raised with the Timeout option.`,
+			});
+		default:
+			return new NodeApiError(context.node, { status: 'error' }, { ...options, message: 'Libredesk request failed' });
+	}
+}
+
+/** A create whose fate is unknown: reporting it is the only safe move when nothing can check what the server did. */
+export function ambiguousCreateError(outcome: AttemptOutcome, context: FailureContext, what: string): NodeApiError {
+	const cause =
+		outcome.kind === 'network'
+			? outcome.code
+			: outcome.kind === 'http-error' || outcome.kind === 'malformed'
+				? `HTTP ${outcome.status}`
+				: 'unknown';
+	return new NodeApiError(context.node, { status: 'error', cause }, {
+		itemIndex: context.itemIndex,
+		httpCode: outcome.kind === 'http-error' || outcome.kind === 'malformed' ? String(outcome.status) : undefined,
+		message: `The conversation may or may not have been created (${cause}); it was not sent again`,
+		description: `Libredesk has no idempotency, so repeating this create could make a duplicate (and, with initiator Agent, a second email). Look in Libredesk for a new conversation of ${what} before re-running this item, or turn on "Skip If Already Synced": with a sync key the node checks what the server did and retries safely.`,
+	});
+}

@@ -1,0 +1,193 @@
+import { sleep } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
+
+import { ambiguousCreateError, outcomeToError } from './errors';
+import type { FailureContext } from './errors';
+import { classifyResponse, isTransient, networkOutcome, surelyNotDelivered } from './outcome';
+import type { AttemptOutcome } from './outcome';
+import { BackoffGate, DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './retry';
+import type { RequestPolicy } from './retry';
+
+export type { RequestPolicy } from './retry';
+export type LibredeskContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
+
+export const CREDENTIAL_TYPE = 'libredeskApi';
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	itemIndex?: number;
+	/** Named in the 403 description, e.g. conversations:write. */
+	permission?: string;
+}
+
+interface PolicyState extends RequestPolicy {
+	credentials: ICredentialDataDecryptedObject;
+}
+
+export async function createRequestPolicy(
+	this: LibredeskContext,
+	options: Partial<Pick<RequestPolicy, 'timeoutMs' | 'maxAttempts' | 'maxWaitMs'>> = {},
+): Promise<RequestPolicy> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const policy: PolicyState = {
+		baseUrl: String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
+		timeoutMs: options.timeoutMs ?? DEFAULT_RETRY.timeoutMs,
+		maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_RETRY.maxAttempts),
+		maxWaitMs: options.maxWaitMs ?? DEFAULT_RETRY.maxWaitMs,
+		gate: new BackoffGate(),
+		credentials,
+	};
+	return policy;
+}
+
+function errorCode(error: unknown): string {
+	const candidates = [error, (error as { cause?: unknown })?.cause];
+	for (const candidate of candidates) {
+		const code = (candidate as { code?: unknown })?.code;
+		if (typeof code === 'string' && code !== '') return code;
+	}
+	const message = (error as { message?: unknown })?.message;
+	return typeof message === 'string' && /timeout/i.test(message) ? 'ETIMEDOUT' : 'ECONNRESET';
+}
+
+async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<AttemptOutcome> {
+	await policy.gate.wait();
+	const { credentials } = policy as PolicyState;
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			CREDENTIAL_TYPE,
+			{
+				method: request.method,
+				url: `${policy.baseUrl}${request.path}`,
+				qs: request.qs,
+				body: request.body,
+				json: true,
+				timeout: policy.timeoutMs,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			},
+			credentials ? { credentialsDecrypted: { id: '', name: '', type: CREDENTIAL_TYPE, data: credentials } } : undefined,
+		)) as { statusCode: number; headers: IDataObject; body: unknown };
+		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
+		const outcome = classifyResponse(response, retryAfterMs);
+		if (outcome.kind === 'http-error' && (outcome.status === 429 || retryAfterMs !== undefined)) {
+			policy.gate.pauseFor(retryAfterMs ?? backoffDelay(1, policy.maxWaitMs));
+		}
+		return outcome;
+	} catch (error) {
+		return networkOutcome(errorCode(error));
+	}
+}
+
+function failureContext(ctx: LibredeskContext, policy: RequestPolicy, request: ApiRequest, attempts: number): FailureContext {
+	return { node: ctx.getNode(), itemIndex: request.itemIndex, attempts, baseUrl: policy.baseUrl, permission: request.permission };
+}
+
+/** How long to wait before the next attempt, or undefined when the server asks for more than Max Wait allows. */
+function delayBeforeRetry(outcome: AttemptOutcome, attempt: number, policy: RequestPolicy): number | undefined {
+	const asked = outcome.kind === 'http-error' ? outcome.retryAfterMs : undefined;
+	if (asked === undefined) return backoffDelay(attempt, policy.maxWaitMs);
+	return asked <= policy.maxWaitMs ? asked : undefined;
+}
+
+/** A request that is safe to repeat (reads, and writes that set a state): retried on every transient failure. */
+export async function libredeskRequest<T = unknown>(this: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await sendOnce(this, policy, request);
+		if (outcome.kind === 'success') return outcome.data as T;
+		const delay = delayBeforeRetry(outcome, attempt, policy);
+		if (!isTransient(outcome) || attempt >= policy.maxAttempts || delay === undefined) {
+			throw outcomeToError(outcome, failureContext(this, policy, request, attempt));
+		}
+		await sleep(delay);
+	}
+}
+
+export interface CreateRequest extends ApiRequest {
+	/** Words for the error that names what may have been created, e.g. "jane@example.com". */
+	subject: string;
+	/**
+	 * Looks on the server for what this create would have made. Given only when the caller can tell
+	 * (a sync key): then an ambiguous failure is checked and retried instead of reported.
+	 */
+	findExisting?: () => Promise<IDataObject | undefined>;
+}
+
+export interface CreateResult {
+	data: IDataObject;
+	/** True when a failed attempt had in fact created the record, found by findExisting. */
+	recovered: boolean;
+}
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+/**
+ * A create is never repeated blindly: Libredesk has no idempotency, so a second POST is a second
+ * conversation (and a second email). Only failures that surely never reached the handler are resent;
+ * an ambiguous one is resent only after findExisting shows nothing was created.
+ */
+export async function libredeskCreate(this: LibredeskContext, policy: RequestPolicy, request: CreateRequest): Promise<CreateResult> {
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await sendOnce(this, policy, request);
+		if (outcome.kind === 'success') return { data: outcome.data as IDataObject, recovered: false };
+		const context = failureContext(this, policy, request, attempt);
+		const delay = delayBeforeRetry(outcome, attempt, policy);
+		const attemptsLeft = attempt < policy.maxAttempts && delay !== undefined;
+
+		if (surelyNotDelivered(outcome)) {
+			if (!attemptsLeft) throw outcomeToError(outcome, context);
+			await sleep(delay);
+			continue;
+		}
+		if (!isTransient(outcome)) throw outcomeToError(outcome, context);
+		if (!request.findExisting) throw ambiguousCreateError(outcome, context, request.subject);
+
+		// A timed-out request may still be running on the server: give it as long again before looking.
+		const isTimeout = outcome.kind === 'network' && TIMEOUT_CODES.has(outcome.code);
+		await sleep(isTimeout ? Math.max(delay ?? 0, policy.timeoutMs) : (delay ?? backoffDelay(attempt, policy.maxWaitMs)));
+		const existing = await request.findExisting();
+		if (existing) return { data: existing, recovered: true };
+		if (!attemptsLeft) throw outcomeToError(outcome, context);
+	}
+}
+
+interface PageResults {
+	results?: IDataObject[];
+	total?: number;
+	total_pages?: number;
+	page?: number;
+}
+
+/** Walks a Libredesk PageResults list. `limit` undefined = every page. */
+export async function libredeskRequestAllItems(
+	this: LibredeskContext,
+	policy: RequestPolicy,
+	request: ApiRequest,
+	limit?: number,
+	pageSize = 100,
+): Promise<IDataObject[]> {
+	const collected: IDataObject[] = [];
+	const size = limit === undefined ? pageSize : Math.min(pageSize, Math.max(1, limit));
+	for (let page = 1; ; page++) {
+		const data = await libredeskRequest.call<LibredeskContext, [RequestPolicy, ApiRequest], Promise<PageResults>>(this, policy, {
+			...request,
+			qs: { ...request.qs, page, page_size: size },
+		});
+		const results = data?.results ?? [];
+		collected.push(...results);
+		const lastPage = data?.total_pages ?? page;
+		if (results.length === 0 || page >= lastPage || (limit !== undefined && collected.length >= limit)) break;
+	}
+	return limit === undefined ? collected : collected.slice(0, limit);
+}

@@ -1,0 +1,81 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** What one HTTP attempt came to, before any decision about retrying. */
+export type AttemptOutcome =
+	| { kind: 'success'; data: unknown }
+	| { kind: 'http-error'; status: number; message?: string; errorType?: string; envelope: boolean; retryAfterMs?: number }
+	| { kind: 'malformed'; status: number; snippet: string }
+	| { kind: 'network'; code: string; delivered: 'no' | 'maybe' };
+
+/** Failures that cannot have reached Libredesk's handler, so even a create may be sent again. */
+export function surelyNotDelivered(outcome: AttemptOutcome): boolean {
+	if (outcome.kind === 'network') return outcome.delivered === 'no';
+	return outcome.kind === 'http-error' && outcome.status === 429;
+}
+
+/** Failures worth another attempt for a request that is safe to repeat. */
+export function isTransient(outcome: AttemptOutcome): boolean {
+	switch (outcome.kind) {
+		case 'network':
+		case 'malformed':
+			return true;
+		case 'http-error':
+			// A Libredesk 500 envelope is the application's own answer and repeats; a bare 5xx is a proxy or a crash.
+			if (outcome.status === 429 || outcome.status === 502 || outcome.status === 503 || outcome.status === 504) return true;
+			return outcome.status === 500 && !outcome.envelope;
+		default:
+			return false;
+	}
+}
+
+const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function networkOutcome(code: string): AttemptOutcome {
+	return { kind: 'network', code, delivered: NOT_DELIVERED_CODES.has(code) ? 'no' : 'maybe' };
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+function asEnvelope(body: unknown): IDataObject | undefined {
+	let parsed = body;
+	if (typeof body === 'string') {
+		try {
+			parsed = JSON.parse(body);
+		} catch {
+			return undefined;
+		}
+	}
+	if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'status' in parsed) {
+		return parsed as IDataObject;
+	}
+	return undefined;
+}
+
+export function classifyResponse(response: FullResponse, retryAfterMs: number | undefined): AttemptOutcome {
+	const envelope = asEnvelope(response.body);
+	const { statusCode } = response;
+	if (statusCode >= 200 && statusCode < 300) {
+		if (envelope?.status === 'success' && 'data' in envelope) return { kind: 'success', data: envelope.data };
+		return { kind: 'malformed', status: statusCode, snippet: snippetOf(response.body) };
+	}
+	if (envelope) {
+		return {
+			kind: 'http-error',
+			status: statusCode,
+			message: typeof envelope.message === 'string' ? envelope.message : undefined,
+			errorType: typeof envelope.error_type === 'string' ? envelope.error_type : undefined,
+			envelope: true,
+			retryAfterMs,
+		};
+	}
+	return { kind: 'http-error', status: statusCode, envelope: false, retryAfterMs, message: snippetOf(response.body) || undefined };
+}
+
+function snippetOf(body: unknown): string {
+	const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+	return text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+}
