@@ -1,33 +1,39 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
 /** Keep equal to the literal defaults below (the linter wants literals there). */
 export const DEFAULT_CONCURRENCY = 8;
 
-/** A "from list / by ID" picker for the integer-ID records Libredesk lists (inboxes, teams, agents). */
-export function idLocator(
-	base: Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required'> & { searchListMethod: string; hint?: string },
-): INodeProperties {
+type LocatorBase = Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required' | 'hint' | 'displayOptions'> & { searchListMethod: string };
+
+type TypedMode = Pick<INodePropertyMode, 'displayName' | 'name' | 'placeholder' | 'validation'>;
+
+/** A "from list / typed in" picker: the list comes from Libredesk, the typed value may be an expression. */
+function listLocator(base: LocatorBase, typed: TypedMode): INodeProperties {
 	const { searchListMethod, ...rest } = base;
 	return {
 		...rest,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod, searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 3',
-				validation: [{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'Must be a whole number' } }],
-			},
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+			{ ...typed, type: 'string' },
 		],
 	};
+}
+
+/** For the integer-ID records Libredesk lists (inboxes, teams, agents). */
+export function idLocator(base: LocatorBase): INodeProperties {
+	return listLocator(base, {
+		displayName: 'By ID',
+		name: 'id',
+		placeholder: 'e.g. 3',
+		validation: [{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'Must be a whole number' } }],
+	});
+}
+
+/** For custom attributes, which Libredesk addresses by key. */
+export function keyLocator(base: LocatorBase): INodeProperties {
+	return listLocator(base, { displayName: 'By Key', name: 'key', placeholder: 'e.g. crm_sync_key' });
 }
 
 /** Options every operation has: how hard the node tries and how many requests it keeps in flight. */

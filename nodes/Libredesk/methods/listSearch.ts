@@ -53,3 +53,11 @@ export async function searchAgents(this: ILoadOptionsFunctions, filter?: string)
 		filter,
 	);
 }
+
+export async function searchConversationAttributes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const definitions = await fetchList(this, '/api/v1/custom-attributes?applies_to=conversation');
+	return matching(
+		definitions.map((definition) => ({ name: `${String(definition.name)} (${String(definition.key)})`, value: String(definition.key) })),
+		filter,
+	);
+}

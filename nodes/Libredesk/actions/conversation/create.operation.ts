@@ -6,7 +6,9 @@ import type { CreateConversationBody } from '../../request/createConversation';
 import { blankToUndefined, locatorValue, readCollection, toIdList, toObject } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskCreate, libredeskRequest } from '../../transport';
-import { idLocator, requestOptions } from '../common.descriptions';
+import { SyncIndex } from './syncLookup';
+import type { SyncTarget } from './syncLookup';
+import { idLocator, keyLocator, requestOptions } from '../common.descriptions';
 import type { Operation, RunScope } from '../types';
 
 const properties: INodeProperties[] = [
@@ -56,6 +58,33 @@ const properties: INodeProperties[] = [
 		required: true,
 		description: 'The first message of the conversation. HTML is allowed.',
 	},
+	{
+		displayName: 'Skip If Already Synced',
+		name: 'skipIfSynced',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to create the conversation only if none exists yet for the record: the sync key is stored in a conversation custom attribute and looked up before creating. Makes scheduled re-runs and retries safe.',
+	},
+	{
+		displayName: 'Sync Key',
+		name: 'syncKey',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. the CRM record ID',
+		displayOptions: { show: { skipIfSynced: [true] } },
+		description: 'A value that identifies the record for good, usually its ID in the CRM, mapped with an expression',
+	},
+	keyLocator({
+		displayName: 'Sync Key Attribute',
+		name: 'syncAttribute',
+		required: true,
+		searchListMethod: 'searchConversationAttributes',
+		displayOptions: { show: { skipIfSynced: [true] } },
+		description: 'The conversation custom attribute (a text attribute defined in Libredesk) that holds the sync key',
+		hint: 'Define it once in Libredesk under Admin → Custom attributes, applies to Conversation',
+	}),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -193,64 +222,160 @@ function rawRequest(ctx: IExecuteFunctions, itemIndex: number): Record<string, u
 	return raw;
 }
 
-interface CreateBatch {
-	requests: Array<CreateConversationBody | Error>;
+interface SyncSettings {
+	attribute: string;
+	index: SyncIndex;
+	/** Item index → its sync key, for valid items. */
+	keys: Map<number, SyncTarget>;
+	/** The first item of the run with a given sync key; later ones reuse its result. */
+	leaders: Map<string, number>;
+	results: Map<number, Promise<IDataObject>>;
 }
 
-async function rejectUnknownAttributes(this: IExecuteFunctions, scope: RunScope, requests: CreateBatch['requests']) {
-	const withAttributes = requests
-		.map((request, index) => ({ request, index }))
-		.filter((entry): entry is { request: CreateConversationBody; index: number } =>
-			!(entry.request instanceof Error) && Object.keys(entry.request.custom_attributes ?? {}).length > 0,
-		);
-	if (withAttributes.length === 0) return;
-	const definitions = await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject[]>>(this, scope.policy, {
+interface CreateBatch {
+	requests: Array<CreateConversationBody | Error>;
+	sync?: SyncSettings;
+}
+
+function syncKeyOf(ctx: IExecuteFunctions, itemIndex: number): string {
+	const value = ctx.getNodeParameter('syncKey', itemIndex);
+	const key = typeof value === 'number' || typeof value === 'string' ? String(value).trim() : '';
+	if (key === '') {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: Sync Key is empty (got ${JSON.stringify(value ?? null)})`, {
+			itemIndex,
+			description: 'With "Skip If Already Synced" on, every item needs a sync key, e.g. the CRM record ID. Nothing was sent for this item.',
+		});
+	}
+	return key;
+}
+
+function readRequest(ctx: IExecuteFunctions, itemIndex: number, syncAttribute?: string): CreateConversationBody {
+	const raw = rawRequest(ctx, itemIndex);
+	if (syncAttribute) {
+		const attributes = raw.custom_attributes ?? {};
+		if (typeof attributes === 'object' && attributes !== null && !Array.isArray(attributes)) {
+			raw.custom_attributes = { ...attributes, [syncAttribute]: syncKeyOf(ctx, itemIndex) };
+		}
+	}
+	return parseItemRequest(createConversationSchema, raw, createConversationLabels, ctx.getNode(), itemIndex);
+}
+
+async function conversationAttributeKeys(this: IExecuteFunctions, scope: RunScope): Promise<Set<string>> {
+	const definitions = await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject[] | null>>(this, scope.policy, {
 		method: 'GET',
 		path: '/api/v1/custom-attributes',
 		qs: { applies_to: 'conversation' },
 	});
-	const known = new Set((definitions ?? []).map((definition) => String(definition.key)));
-	for (const { request, index } of withAttributes) {
+	return new Set((definitions ?? []).map((definition) => String(definition.key)));
+}
+
+function rejectUnknownAttributes(ctx: IExecuteFunctions, known: Set<string>, requests: CreateBatch['requests']) {
+	requests.forEach((request, index) => {
+		if (request instanceof Error) return;
 		const unknown = Object.keys(request.custom_attributes ?? {}).filter((key) => !known.has(key));
-		if (unknown.length === 0) continue;
+		if (unknown.length === 0) return;
 		requests[index] = new NodeOperationError(
-			this.getNode(),
+			ctx.getNode(),
 			`Item ${index}: Custom Attributes key ${unknown.map((key) => `"${key}"`).join(', ')} is not defined for conversations in Libredesk`,
 			{
 				itemIndex: index,
 				description: `Libredesk would silently drop it. Defined keys: ${[...known].join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Custom Attributes". Nothing was sent for this item.`,
 			},
 		);
+	});
+}
+
+async function prepareSync(this: IExecuteFunctions, scope: RunScope, requests: CreateBatch['requests'], attribute: string, known: Set<string>): Promise<SyncSettings> {
+	if (!known.has(attribute)) {
+		throw new NodeOperationError(this.getNode(), `Sync Key Attribute "${attribute}" is not defined for conversations in Libredesk`, {
+			description: `Libredesk drops undefined custom attributes, so the sync key would never be stored and every run would create duplicates. Define a text attribute with key "${attribute}" (Admin → Custom attributes, applies to Conversation) or pick an existing one: ${[...known].join(', ') || '(none defined)'}. Nothing was created.`,
+		});
 	}
+	const concurrency = Number(scope.options.concurrency ?? 1);
+	const sync: SyncSettings = { attribute, index: new SyncIndex(this, scope.policy, attribute, concurrency), keys: new Map(), leaders: new Map(), results: new Map() };
+	requests.forEach((request, itemIndex) => {
+		if (request instanceof Error) return;
+		const syncKey = String(request.custom_attributes?.[attribute]);
+		sync.keys.set(itemIndex, { syncKey, email: request.contact_email, externalUserId: request.external_user_id });
+		if (!sync.leaders.has(syncKey)) sync.leaders.set(syncKey, itemIndex);
+	});
+	await sync.index.load([...sync.keys.values()]);
+	return sync;
+}
+
+async function createOne(this: IExecuteFunctions, scope: RunScope, request: CreateConversationBody, itemIndex: number, sync?: SyncSettings): Promise<IDataObject> {
+	const target = sync?.keys.get(itemIndex);
+	const { data } = await libredeskCreate.call(this, scope.policy, {
+		method: 'POST',
+		path: '/api/v1/conversations',
+		body: request as IDataObject,
+		itemIndex,
+		permission: 'conversations:write',
+		subject: request.contact_email,
+		findExisting: sync && target ? async () => await sync.index.recheck(target) : undefined,
+	});
+	return data;
+}
+
+/** With sync on: skip what exists, let the first item of a key create, and the others share its result. */
+async function syncOne(this: IExecuteFunctions, scope: RunScope, request: CreateConversationBody, itemIndex: number, sync: SyncSettings): Promise<IDataObject> {
+	const { syncKey } = sync.keys.get(itemIndex)!;
+	const existing = sync.index.find(syncKey);
+	if (existing) return { ...existing, syncStatus: 'skipped' };
+	const leader = sync.leaders.get(syncKey)!;
+	if (leader !== itemIndex) {
+		const shared = sync.results.get(leader);
+		if (!shared) throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: item ${leader} with the same sync key was not processed`, { itemIndex });
+		try {
+			return { ...(await shared), syncStatus: 'skipped' };
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: not created because item ${leader} with the same sync key "${syncKey}" failed: ${(error as Error).message}`, { itemIndex });
+		}
+	}
+	const created = createOne.call(this, scope, request, itemIndex, sync);
+	sync.results.set(itemIndex, created);
+	return { ...(await created), syncStatus: 'created' };
 }
 
 export const create: Operation<CreateBatch> = {
 	description,
 
 	async prepare(itemCount, scope) {
+		const syncOn = this.getNodeParameter('skipIfSynced', 0, false) === true;
+		const attribute = syncOn ? String(locatorValue(this.getNodeParameter('syncAttribute', 0)) ?? '').trim() : undefined;
+		if (syncOn && !attribute) {
+			throw new NodeOperationError(this.getNode(), 'Sync Key Attribute is empty', {
+				description: 'Pick the conversation custom attribute that stores the sync key.',
+			});
+		}
 		const requests: CreateBatch['requests'] = [];
 		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 			try {
-				requests.push(parseItemRequest(createConversationSchema, rawRequest(this, itemIndex), createConversationLabels, this.getNode(), itemIndex));
+				requests.push(readRequest(this, itemIndex, attribute));
 			} catch (error) {
 				requests.push(error as Error);
 			}
 		}
-		if (scope.options.allowUnknownAttributes !== true) await rejectUnknownAttributes.call(this, scope, requests);
-		return { requests };
+		// Without Continue On Fail the run stops at a bad item anyway: stop before anything is sent.
+		const invalid = requests.find((request): request is Error => request instanceof Error);
+		if (invalid && !this.continueOnFail()) throw invalid;
+
+		const checkUnknown = scope.options.allowUnknownAttributes !== true;
+		const anyAttributes = requests.some((request) => !(request instanceof Error) && Object.keys(request.custom_attributes ?? {}).length > 0);
+		if (!attribute && !(checkUnknown && anyAttributes)) return { requests };
+
+		const known = await conversationAttributeKeys.call(this, scope);
+		const sync = attribute ? await prepareSync.call(this, scope, requests, attribute, known) : undefined;
+		if (checkUnknown) rejectUnknownAttributes(this, known, requests);
+		const unknownAttribute = requests.find((request): request is Error => request instanceof Error);
+		if (unknownAttribute && !this.continueOnFail()) throw unknownAttribute;
+		return { requests, sync };
 	},
 
 	async execute(itemIndex, scope, batch) {
 		const request = batch.requests[itemIndex];
 		if (request instanceof Error) throw request;
-		const { data } = await libredeskCreate.call(this, scope.policy, {
-			method: 'POST',
-			path: '/api/v1/conversations',
-			body: request as IDataObject,
-			itemIndex,
-			permission: 'conversations:write',
-			subject: request.contact_email,
-		});
-		return data;
+		if (batch.sync) return await syncOne.call(this, scope, request, itemIndex, batch.sync);
+		return await createOne.call(this, scope, request, itemIndex);
 	},
 };
