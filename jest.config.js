@@ -4,4 +4,5 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.js'],
   testEnvironment: 'node',
   testTimeout: 60000,
+  setupFiles: ['<rootDir>/test/setup.js'],
 };

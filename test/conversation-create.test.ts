@@ -171,8 +171,8 @@ describe('Conversation → Create through the n8n engine', () => {
 	test('an inbox ID that is not a positive integer is rejected before sending', async () => {
 		const result = await runNode({
 			credentials: credentialsFor(emulator),
-			items: [crmRecord(0)],
-			parameters: createParameters({ inboxId: { __rl: true, mode: 'id', value: '-3' } }),
+			items: [crmRecord(0, { inbox: '-3' })],
+			parameters: createParameters({ inboxId: { __rl: true, mode: 'id', value: '={{ $json.inbox }}' } }),
 		});
 		expect(result.error?.message).toBe('Item 0: Inbox must be a positive whole number (got "-3")');
 		expect(createRequests(emulator)).toHaveLength(0);
@@ -222,8 +222,7 @@ describe('server errors', () => {
 			onError: 'continueRegularOutput',
 			parameters: createParameters({ inboxId: { __rl: true, mode: 'id', value: inbox } }),
 		});
-		expect(result.output[0].json).toMatchObject({ error: message, httpCode: '400' });
-		expect(result.output[0].json.description).toMatch(hint);
+		expect(result.output[0].json).toMatchObject({ error: message, details: { httpCode: '400', description: expect.stringMatching(hint) } });
 		expect(createRequests(emulator)).toHaveLength(1);
 	});
 });
@@ -250,7 +249,8 @@ describe('credential', () => {
 		});
 		expect(good.error).toBeUndefined();
 		expect(denied.error).toBeDefined();
-		expect(unreachable.error?.message).toMatch(/ECONNREFUSED/);
+		expect(unreachable.error?.message).toBe('Could not complete the request to Libredesk: connection refused');
+		expect(unreachable.error?.description).toMatch(/ECONNREFUSED/);
 		for (const run of [good, denied, unreachable]) {
 			for (const secret of secretForms) expect(run.serialized).not.toContain(secret);
 			expect(run.serialized).not.toMatch(/authorization/i);

@@ -33,3 +33,29 @@ export function crmRecords(count: number, extra: (n: number) => IDataObject = ()
 export function createRequests(emulator: LibredeskEmulator) {
 	return emulator.requests.filter((request) => request.method === 'POST' && request.path === '/api/v1/conversations');
 }
+
+export const SYNC_ATTRIBUTE = 'crm_sync_key';
+
+/** Create parameters with "Skip If Already Synced" keyed on the record's CRM ID. */
+export function syncParameters(overrides: INodeParameters = {}): INodeParameters {
+	return createParameters({
+		skipIfSynced: true,
+		syncKey: '={{ $json.id }}',
+		syncAttribute: { __rl: true, mode: 'list', value: SYNC_ATTRIBUTE },
+		...overrides,
+	});
+}
+
+/** The emulator's store is the judge: how many conversations carry each sync key. */
+export function conversationsPerSyncKey(emulator: LibredeskEmulator): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const conversation of emulator.store.conversations) {
+		const key = conversation.custom_attributes[SYNC_ATTRIBUTE];
+		if (typeof key === 'string') counts.set(key, (counts.get(key) ?? 0) + 1);
+	}
+	return counts;
+}
+
+export function duplicatedKeys(emulator: LibredeskEmulator): string[] {
+	return [...conversationsPerSyncKey(emulator)].filter(([, count]) => count > 1).map(([key]) => key);
+}

@@ -18,12 +18,16 @@ function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex?: number): 
 	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
 }
 
-function errorItem(error: Error, itemIndex: number): INodeExecutionData {
-	const { description, httpCode } = error as Error & { description?: string | null; httpCode?: string | null };
-	const json: IDataObject = { error: error.message };
-	if (description) json.description = description;
-	if (httpCode) json.httpCode = httpCode;
-	return { json, pairedItem: { item: itemIndex } };
+/**
+ * The item Continue On Fail passes on. Only the keys error/message/details, so that n8n also routes it to the
+ * error output (and keeps the description and HTTP code, which it would drop from an item with `error` set).
+ */
+function errorItem(ctx: IExecuteFunctions, error: Error, itemIndex: number): INodeExecutionData {
+	const nodeError = asNodeError(ctx, error, itemIndex);
+	const details: IDataObject = { itemIndex };
+	if (nodeError.description) details.description = nodeError.description;
+	if (nodeError instanceof NodeApiError && nodeError.httpCode) details.httpCode = nodeError.httpCode;
+	return { json: { error: nodeError.message, details }, pairedItem: { item: itemIndex } };
 }
 
 async function scopeFor(ctx: IExecuteFunctions): Promise<RunScope> {
@@ -54,7 +58,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		batch = await operation.prepare?.call(this, items.length, scope);
 	} catch (error) {
 		if (!continueOnFail) throw asNodeError(this, error as Error);
-		return [items.map((_, itemIndex) => errorItem(error as Error, itemIndex))];
+		return [items.map((_, itemIndex) => errorItem(this, error as Error, itemIndex))];
 	}
 
 	let failed = false;
@@ -77,7 +81,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (outcome === undefined) continue;
 		if ('error' in outcome) {
 			if (!continueOnFail) throw asNodeError(this, outcome.error, itemIndex);
-			returnData.push(errorItem(outcome.error, itemIndex));
+			returnData.push(errorItem(this, outcome.error, itemIndex));
 			continue;
 		}
 		const records = Array.isArray(outcome.output) ? outcome.output : [outcome.output];

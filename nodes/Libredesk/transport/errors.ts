@@ -42,6 +42,27 @@ function describeStatus(status: number, message: string, permission: string | un
 	return 'Libredesk answered with an error.';
 }
 
+/**
+ * Network error codes in words. n8n replaces any error message that contains a raw code such as
+ * ECONNRESET with its own generic text, which would hide what this node has to say about the item.
+ */
+const CODE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection closed without an answer',
+	EPIPE: 'connection closed without an answer',
+	ECONNABORTED: 'no answer within the timeout',
+	ETIMEDOUT: 'no answer within the timeout',
+	ESOCKETTIMEDOUT: 'no answer within the timeout',
+	ENOTFOUND: 'host name not found',
+	EAI_AGAIN: 'host name lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+};
+
+function inWords(code: string): string {
+	return CODE_WORDS[code] ?? 'network error';
+}
+
 export interface FailureContext {
 	node: INode;
 	itemIndex?: number;
@@ -50,11 +71,21 @@ export interface FailureContext {
 	permission?: string;
 }
 
+function notAnEnvelope(status: number, snippet: string, context: FailureContext, tried: string): NodeApiError {
+	return new NodeApiError(context.node, { status: 'error', httpCode: status, body: snippet }, {
+		itemIndex: context.itemIndex,
+		httpCode: String(status),
+		message: `Libredesk answered HTTP ${status} with a body that is not its JSON envelope${tried}`,
+		description: `The answer began: "${snippet}". This is usually a proxy error page, or a Base URL that does not point at Libredesk (${context.baseUrl}). ${describeStatus(status, '', context.permission)}`,
+	});
+}
+
 export function outcomeToError(outcome: AttemptOutcome, context: FailureContext): NodeApiError {
 	const tried = context.attempts > 1 ? ` (after ${context.attempts} attempts)` : '';
 	const options = { itemIndex: context.itemIndex };
 	switch (outcome.kind) {
 		case 'http-error': {
+			if (!outcome.envelope) return notAnEnvelope(outcome.status, outcome.snippet ?? '', context, tried);
 			const message = outcome.message ?? `HTTP ${outcome.status}`;
 			const response: JsonObject = { status: 'error', message, error_type: outcome.errorType ?? null, httpCode: outcome.status };
 			return new NodeApiError(context.node, response, {
@@ -65,17 +96,12 @@ export function outcomeToError(outcome: AttemptOutcome, context: FailureContext)
 			});
 		}
 		case 'malformed':
-			return new NodeApiError(context.node, { status: 'error', httpCode: outcome.status, body: outcome.snippet }, {
-				...options,
-				httpCode: String(outcome.status),
-				message: `Libredesk answered HTTP ${outcome.status} with a body that is not its JSON envelope${tried}`,
-				description: `The answer began: "${outcome.snippet}". This is usually a proxy error page or a Base URL that does not point at Libredesk (${context.baseUrl}).`,
-			});
+			return notAnEnvelope(outcome.status, outcome.snippet, context, tried);
 		case 'network':
-			return new NodeApiError(context.node, { status: 'error', code: outcome.code }, {
+			return new NodeApiError(context.node, { status: 'error', detail: inWords(outcome.code) }, {
 				...options,
-				message: `Could not complete the request to Libredesk: ${outcome.code}${tried}`,
-				description: `Check that ${context.baseUrl} is reachable from n8n and that the server is running. Timeouts can be raised with the Timeout option.`,
+				message: `Could not complete the request to Libredesk: ${inWords(outcome.code)}${tried}`,
+				description: `Check that ${context.baseUrl} is reachable from n8n and that the server is running (error code ${outcome.code}). Timeouts can be raised with the Timeout option.`,
 			});
 		default:
 			return new NodeApiError(context.node, { status: 'error' }, { ...options, message: 'Libredesk request failed' });
@@ -86,7 +112,7 @@ export function outcomeToError(outcome: AttemptOutcome, context: FailureContext)
 export function ambiguousCreateError(outcome: AttemptOutcome, context: FailureContext, what: string): NodeApiError {
 	const cause =
 		outcome.kind === 'network'
-			? outcome.code
+			? inWords(outcome.code)
 			: outcome.kind === 'http-error' || outcome.kind === 'malformed'
 				? `HTTP ${outcome.status}`
 				: 'unknown';

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 /** What one HTTP attempt came to, before any decision about retrying. */
 export type AttemptOutcome =
 	| { kind: 'success'; data: unknown }
-	| { kind: 'http-error'; status: number; message?: string; errorType?: string; envelope: boolean; retryAfterMs?: number }
+	| { kind: 'http-error'; status: number; message?: string; errorType?: string; envelope: boolean; retryAfterMs?: number; snippet?: string }
 	| { kind: 'malformed'; status: number; snippet: string }
 	| { kind: 'network'; code: string; delivered: 'no' | 'maybe' };
 
@@ -72,7 +72,7 @@ export function classifyResponse(response: FullResponse, retryAfterMs: number | 
 			retryAfterMs,
 		};
 	}
-	return { kind: 'http-error', status: statusCode, envelope: false, retryAfterMs, message: snippetOf(response.body) || undefined };
+	return { kind: 'http-error', status: statusCode, envelope: false, retryAfterMs, snippet: snippetOf(response.body) };
 }
 
 function snippetOf(body: unknown): string {

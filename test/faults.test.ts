@@ -1,0 +1,116 @@
+import { LibredeskEmulator } from './emulator';
+import type { Fault } from './emulator';
+import { runNode } from './helpers/engine';
+import { conversationsPerSyncKey, createParameters, createRequests, credentialsFor, crmRecords, duplicatedKeys, syncParameters } from './helpers/fixtures';
+
+let emulator: LibredeskEmulator;
+
+beforeAll(async () => {
+	emulator = await LibredeskEmulator.start();
+});
+afterAll(async () => {
+	await emulator.stop();
+});
+beforeEach(() => emulator.reset());
+
+const CREATE = { method: 'POST', path: '/api/v1/conversations' };
+const ITEMS = 50;
+/** Short timeout and waits so the battery stays fast; the logic is the same at production values. */
+const fastOptions = { timeoutSeconds: 1, maxWaitSeconds: 2, maxAttempts: 6 };
+
+type Outcome = { created: number; errors: string[]; duplicates: string[]; missing: string[] };
+
+async function syncWithFault(fault: Fault, everyNth: number, dedupe: boolean): Promise<Outcome> {
+	emulator.faults.add(CREATE, fault, { everyNth });
+	const records = crmRecords(ITEMS);
+	const parameters = dedupe ? syncParameters({ options: fastOptions }) : createParameters({
+		options: fastOptions,
+		additionalFields: { customAttributesUi: { attribute: [{ key: 'crm_sync_key', value: '={{ $json.id }}' }] } },
+	});
+	const result = await runNode({ credentials: credentialsFor(emulator), items: records, parameters, onError: 'continueRegularOutput' });
+	expect(result.error).toBeUndefined();
+	expect(result.output.map((item) => item.pairedItem)).toEqual(records.map((_, index) => ({ item: index })));
+	const perKey = conversationsPerSyncKey(emulator);
+	const errors = result.output.filter((item) => item.json.error).map((item) => String(item.json.error));
+	const failedKeys = new Set(result.output.flatMap((item, index) => (item.json.error ? [String(records[index].id)] : [])));
+	return {
+		created: perKey.size,
+		errors,
+		duplicates: duplicatedKeys(emulator),
+		// A record is lost when it has no conversation and no error item.
+		missing: records.map((record) => String(record.id)).filter((key) => !perKey.has(key) && !failedKeys.has(key)),
+	};
+}
+
+const proxyPage = (status: number) => ({ type: 'malformed', status } as Fault);
+
+describe('fault battery: 50 records, every record created exactly once (dedupe on)', () => {
+	test.each<[string, Fault, number]>([
+		['429 with Retry-After seconds', { type: 'respond', status: 429, body: '{"status":"error","message":"Rate limit exceeded"}', headers: { 'Retry-After': '1' } }, 5],
+		['429 with Retry-After as an HTTP date', { type: 'respond', status: 429, body: 'slow down', headers: { 'Retry-After': new Date(Date.now() + 1000).toUTCString() } }, 7],
+		['502 from a proxy before Libredesk saw it', { type: 'respond', status: 502, body: 'Bad Gateway' }, 4],
+		['502 after Libredesk created it', { type: 'respond', status: 502, body: 'Bad Gateway', runHandler: true }, 4],
+		['503 after Libredesk created it', { type: 'respond', status: 503, body: 'Service Unavailable', runHandler: true }, 6],
+		['504 gateway timeout', { type: 'respond', status: 504, body: 'Gateway Timeout', runHandler: true }, 9],
+		['500 without an envelope', { type: 'respond', status: 500, body: 'Internal Server Error' }, 8],
+		['connection reset before the handler', { type: 'reset' }, 5],
+		['connection reset after the handler', { type: 'reset', runHandler: true }, 5],
+		['a response slower than the timeout (the create still happens)', { type: 'delay', ms: 1500 }, 10],
+		['an HTML proxy error page', proxyPage(502), 6],
+		['truncated JSON after the conversation was created', { type: 'malformed', status: 200, runHandler: true }, 6],
+	])('%s', async (_name, fault, everyNth) => {
+		const outcome = await syncWithFault(fault, everyNth, true);
+		expect(outcome).toEqual({ created: ITEMS, errors: [], duplicates: [], missing: [] });
+	});
+});
+
+describe('fault battery without dedupe: nothing duplicated, nothing silently dropped', () => {
+	test('429 and refused-before-handler faults are retried: all created once', async () => {
+		const outcome = await syncWithFault({ type: 'respond', status: 429, headers: { 'Retry-After': '1' }, body: '' }, 3, false);
+		expect(outcome).toEqual({ created: ITEMS, errors: [], duplicates: [], missing: [] });
+	});
+
+	test.each<[string, Fault]>([
+		['502 after the handler', { type: 'respond', status: 502, body: 'Bad Gateway', runHandler: true }],
+		['reset after the handler', { type: 'reset', runHandler: true }],
+		['timeout', { type: 'delay', ms: 1500 }],
+	])('ambiguous %s: an explicit "may or may not" error per affected record, never a second create', async (_name, fault) => {
+		const outcome = await syncWithFault(fault, 5, false);
+		expect(outcome.duplicates).toEqual([]);
+		expect(outcome.missing).toEqual([]);
+		expect(outcome.errors).toHaveLength(ITEMS / 5);
+		for (const error of outcome.errors) expect(error).toMatch(/may or may not have been created/);
+		expect(createRequests(emulator)).toHaveLength(ITEMS);
+	});
+});
+
+test('a server-side rate limit (20 requests/s) slows the whole run: all created, none duplicated', async () => {
+	emulator.setRateLimit({ perSecond: 20 });
+	const result = await runNode({
+		credentials: credentialsFor(emulator),
+		items: crmRecords(ITEMS),
+		parameters: syncParameters({ options: { concurrency: 8 } }),
+		onError: 'continueRegularOutput',
+	});
+	expect(result.output.filter((item) => item.json.error)).toEqual([]);
+	expect(conversationsPerSyncKey(emulator).size).toBe(ITEMS);
+	expect(duplicatedKeys(emulator)).toEqual([]);
+});
+
+test('non-retryable answers fail at once with the server message', async () => {
+	emulator.faults.add(CREATE, { type: 'respond', status: 404, body: '{"status":"error","message":"Route not found","data":null,"error_type":"GeneralException"}' });
+	const result = await runNode({ credentials: credentialsFor(emulator), items: crmRecords(1), parameters: createParameters(), onError: 'continueRegularOutput' });
+	expect(result.output[0].json).toMatchObject({ error: 'Libredesk: Route not found', details: { httpCode: '404' } });
+	expect(createRequests(emulator)).toHaveLength(1);
+});
+
+test('a proxy HTML page on a read is a clear error, not a crash', async () => {
+	emulator.faults.add({ method: 'GET', path: '/api/v1/custom-attributes' }, proxyPage(502), { times: 10 });
+	const result = await runNode({
+		credentials: credentialsFor(emulator),
+		items: crmRecords(1),
+		parameters: syncParameters({ options: { maxAttempts: 2, maxWaitSeconds: 1 } }),
+	});
+	expect(result.error?.message).toBe('Libredesk answered HTTP 502 with a body that is not its JSON envelope (after 2 attempts)');
+	expect(result.error?.description).toMatch(/502 Bad Gateway/);
+});

@@ -1,0 +1,101 @@
+import { LibredeskEmulator } from './emulator';
+import { runNode } from './helpers/engine';
+import {
+	conversationsPerSyncKey,
+	createRequests,
+	credentialsFor,
+	crmRecord,
+	crmRecords,
+	duplicatedKeys,
+	syncParameters,
+} from './helpers/fixtures';
+
+let emulator: LibredeskEmulator;
+
+beforeAll(async () => {
+	emulator = await LibredeskEmulator.start();
+});
+afterAll(async () => {
+	await emulator.stop();
+});
+beforeEach(() => emulator.reset());
+
+const sync = (items: ReturnType<typeof crmRecords>, parameters = syncParameters()) =>
+	runNode({ credentials: credentialsFor(emulator), items, parameters, onError: 'continueRegularOutput' });
+
+describe('Skip If Already Synced', () => {
+	test('a re-run outputs the existing conversations marked skipped and creates nothing', async () => {
+		const records = crmRecords(5);
+		const first = await sync(records);
+		expect(first.output.map((item) => item.json.syncStatus)).toEqual(Array(5).fill('created'));
+		expect(first.output.map((item) => (item.json.custom_attributes as Record<string, string>).crm_sync_key)).toEqual(records.map((record) => record.id));
+
+		emulator.clearRequests();
+		const second = await sync(records);
+		expect(createRequests(emulator)).toHaveLength(0);
+		expect(second.output.map((item) => item.json.syncStatus)).toEqual(Array(5).fill('skipped'));
+		expect(second.output.map((item) => item.json.uuid)).toEqual(first.output.map((item) => item.json.uuid));
+		expect(second.output.map((item) => item.pairedItem)).toEqual(records.map((_, index) => ({ item: index })));
+		expect(emulator.store.conversations).toHaveLength(5);
+	});
+
+	test('two items with the same sync key in one run create one conversation', async () => {
+		const records = [crmRecord(1), crmRecord(2), crmRecord(1, { message: 'the same record again' })];
+		const result = await sync(records);
+		expect(result.output.map((item) => item.json.syncStatus)).toEqual(['created', 'created', 'skipped']);
+		expect(result.output[2].json.uuid).toBe(result.output[0].json.uuid);
+		expect(createRequests(emulator)).toHaveLength(2);
+	});
+
+	test('the same record under a new email is still found through its external user ID', async () => {
+		await sync([crmRecord(1, { crmContact: 'ext-1' })], syncParameters({ additionalFields: { externalUserId: '={{ $json.crmContact }}' } }));
+		emulator.clearRequests();
+		const moved = await sync(
+			[crmRecord(1, { crmContact: 'ext-1', email: 'customer1@new-domain.example' })],
+			syncParameters({ additionalFields: { externalUserId: '={{ $json.crmContact }}' } }),
+		);
+		expect(moved.output[0].json.syncStatus).toBe('skipped');
+		expect(createRequests(emulator)).toHaveLength(0);
+	});
+
+	test('a sync key attribute Libredesk does not define stops the node before anything is created', async () => {
+		const result = await runNode({
+			credentials: credentialsFor(emulator),
+			items: crmRecords(3),
+			parameters: syncParameters({ syncAttribute: { __rl: true, mode: 'key', value: 'crm_id_typo' } }),
+		});
+		expect(result.error?.message).toBe('Sync Key Attribute "crm_id_typo" is not defined for conversations in Libredesk');
+		expect(result.error?.description).toMatch(/every run would create duplicates/);
+		expect(createRequests(emulator)).toHaveLength(0);
+	});
+
+	test('an item without a sync key fails alone', async () => {
+		const result = await sync([crmRecord(1), crmRecord(2, { id: '' })]);
+		expect(result.output[0].json.syncStatus).toBe('created');
+		expect(result.output[1].json.error).toBe('Item 1: Sync Key is empty (got "")');
+		expect(createRequests(emulator)).toHaveLength(1);
+	});
+
+	test('200 records synced twice, then again with 10 new ones: exactly 210 conversations, lookups batched', async () => {
+		const records = crmRecords(200);
+		const first = await sync(records);
+		expect(first.output.filter((item) => item.json.syncStatus === 'created')).toHaveLength(200);
+
+		emulator.clearRequests();
+		const rerun = await sync(records);
+		expect(rerun.output.filter((item) => item.json.syncStatus === 'skipped')).toHaveLength(200);
+		const rerunRequests = emulator.requests.length;
+		const listCalls = emulator.requests.filter((request) => request.path === '/api/v1/conversations/all').length;
+		expect(createRequests(emulator)).toHaveLength(0);
+		expect(listCalls).toBeLessThanOrEqual(2);
+		// One list call per 100 contacts plus one read per existing conversation (its custom attributes).
+		expect(rerunRequests / records.length).toBeLessThanOrEqual(1.02);
+
+		emulator.clearRequests();
+		const grown = await sync([...records, ...crmRecords(210).slice(200)]);
+		expect(grown.output.filter((item) => item.json.syncStatus === 'created')).toHaveLength(10);
+		expect(emulator.store.conversations).toHaveLength(210);
+		expect(conversationsPerSyncKey(emulator).size).toBe(210);
+		expect(duplicatedKeys(emulator)).toEqual([]);
+	});
+});
