@@ -72,3 +72,8 @@ export function parseGoDuration(input: string): number | null {
 	}
 	return sign * total;
 }
+
+/** Orders Go-formatted timestamps chronologically (their trimmed fractions do not sort as strings). */
+export function compareTimes(a: string | null, b: string | null): number {
+	return toMicros(a ?? '0001-01-01T00:00:00Z') - toMicros(b ?? '0001-01-01T00:00:00Z');
+}

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- test infrastructure (a stand-in Libredesk server), not node code */
 /**
  * Decodes a request body the way fastglue's `r.Decode` + Go's encoding/json would fill a Go struct:
  * JSON only when the Content-Type contains "json"; form-urlencoded bodies are scanned by json tag;

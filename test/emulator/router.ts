@@ -9,8 +9,9 @@ export interface Route {
 	method: string;
 	pattern: string;
 	auth: AuthRequirement;
-	/** Undefined for real routes the emulator does not implement (they authenticate, then answer 500). */
-	handler?: Handler;
+	handler: Handler;
+	/** False for real routes the emulator does not implement (they authenticate, then answer 500). */
+	implemented?: boolean;
 }
 
 export type RouteMatch =
@@ -83,8 +84,9 @@ export function normalisePath(rawPath: string): string {
 	const segments = path.split('/');
 	for (let i = 0; i < segments.length; i++) {
 		const seg = segments[i];
-		if (seg === '..') out.length > 1 && out.pop();
-		else if (seg !== '.') out.push(seg);
+		if (seg === '..') {
+			if (out.length > 1) out.pop();
+		} else if (seg !== '.') out.push(seg);
 		else if (i === segments.length - 1) out.push('');
 	}
 	const joined = out.join('/');

@@ -210,8 +210,20 @@ export class Store {
 		seed(this);
 	}
 
+	/** Back to the seed data, keeping this object (tests may hold a reference to it). */
+	resetToSeed(): void {
+		this.conversations = [];
+		this.messages = [];
+		this.media = [];
+		this.webhooks = [];
+		this.sequences.clear();
+		this.referenceSequence = 100;
+		seed(this);
+	}
+
+	/** Agents and AI assistants, without the hidden System user. */
 	get agents(): UserRecord[] {
-		return this.users.filter((u) => u.type === 'agent' || u.type === 'ai_assistant');
+		return this.users.filter((u) => (u.type === 'agent' && u.email !== 'System') || u.type === 'ai_assistant');
 	}
 
 	get contacts(): UserRecord[] {

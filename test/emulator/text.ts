@@ -1,6 +1,6 @@
 /** Text helpers mirroring libredesk's stringutil and Go's net/mail, text/template and html2text (approximations). */
 
-const ATEXT = "A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~\\u0080-\\uFFFF";
+const ATEXT = "A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~\\u{80}-\\u{10FFFF}";
 const DOT_ATOM = `[${ATEXT}]+(?:\\.[${ATEXT}]+)*`;
 const DOMAIN_LITERAL = '\\[[\\x21-\\x5A\\x5E-\\x7E]*\\]';
 const ADDR_SPEC_RE = new RegExp(`^${DOT_ATOM}@(?:${DOT_ATOM}|${DOMAIN_LITERAL})$`, 'u');

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test infrastructure (a stand-in Libredesk server), not node code */
 /** internal/webhook delivery: asynchronous, no retries, only 2xx is success, HMAC-SHA256 signature when a secret is set. */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
