@@ -46,7 +46,7 @@ const proxyPage = (status: number) => ({ type: 'malformed', status } as Fault);
 
 describe('fault battery: 50 records, every record created exactly once (dedupe on)', () => {
 	test.each<[string, Fault, number]>([
-		['429 with Retry-After seconds', { type: 'respond', status: 429, body: '{"status":"error","message":"Rate limit exceeded"}', headers: { 'Retry-After': '1' } }, 5],
+		['429 with Retry-After seconds', { type: 'respond', status: 429, body: '{"status":"error","message":"Rate limit exceeded"}', headers: { 'Retry-After': '1' } }, 10],
 		['429 with Retry-After as an HTTP date', { type: 'respond', status: 429, body: 'slow down', headers: { 'Retry-After': new Date(Date.now() + 1000).toUTCString() } }, 7],
 		['502 from a proxy before Libredesk saw it', { type: 'respond', status: 502, body: 'Bad Gateway' }, 4],
 		['502 after Libredesk created it', { type: 'respond', status: 502, body: 'Bad Gateway', runHandler: true }, 4],
@@ -65,8 +65,8 @@ describe('fault battery: 50 records, every record created exactly once (dedupe o
 });
 
 describe('fault battery without dedupe: nothing duplicated, nothing silently dropped', () => {
-	test('429 and refused-before-handler faults are retried: all created once', async () => {
-		const outcome = await syncWithFault({ type: 'respond', status: 429, headers: { 'Retry-After': '1' }, body: '' }, 3, false);
+	test('429s (which never reach the handler) are retried: all created once', async () => {
+		const outcome = await syncWithFault({ type: 'respond', status: 429, headers: { 'Retry-After': '1' }, body: '' }, 10, false);
 		expect(outcome).toEqual({ created: ITEMS, errors: [], duplicates: [], missing: [] });
 	});
 

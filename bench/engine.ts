@@ -1,0 +1,137 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- benchmark harness, not node code */
+/**
+ * `npm run bench`, engine section: the node run through n8n-core's engine against the emulator (in its own
+ * process), and a raw axios loop doing the same requests, in the same run.
+ */
+import { DEFAULT_CONCURRENCY } from '../nodes/Libredesk/actions/common.descriptions';
+import { RemoteEmulator } from './remoteEmulator';
+import { figure, repeat, round, show } from './stats';
+import type { Figure } from './stats';
+import { peakRss, records, timeNode, timeRawAxios } from './workload';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const REPS = QUICK ? 1 : 5;
+
+export interface EngineResults {
+	overhead: { items: number; ratio: Figure; nodeMsPerItem: Figure; rawMsPerItem: Figure };
+	concurrency: { items: number; latencyMs: number; seconds: Record<string, Figure>; speedup: Record<string, number> };
+	rateLimit: { items: number; limit: number; throughput: Figure; ratio: number; created: number; duplicated: number; lost: number };
+	scale: { msPerItem1k: Figure; msPerItem10k: Figure; growth: number; rssGrowthMb: number };
+	rerun: { items: number; requestsPerItem: number; firstMs: Figure; rerunMs: Figure; ratio: number; created: number };
+}
+
+async function overhead(emulator: RemoteEmulator): Promise<EngineResults['overhead']> {
+	const items = records(QUICK ? 100 : 300);
+	await timeRawAxios(emulator.url, items.slice(0, 50));
+	await timeNode(emulator.url, items.slice(0, 50), { concurrency: 1 });
+	const ratios: number[] = [];
+	const node: number[] = [];
+	const raw: number[] = [];
+	for (let rep = 0; rep < REPS; rep++) {
+		await emulator.reset();
+		const rawMs = await timeRawAxios(emulator.url, items);
+		await emulator.reset();
+		const nodeMs = (await timeNode(emulator.url, items, { concurrency: 1 })).ms;
+		raw.push(rawMs / items.length);
+		node.push(nodeMs / items.length);
+		ratios.push(nodeMs / rawMs);
+	}
+	return { items: items.length, ratio: figure(ratios), nodeMsPerItem: figure(node), rawMsPerItem: figure(raw) };
+}
+
+async function concurrency(emulator: RemoteEmulator): Promise<EngineResults['concurrency']> {
+	const items = records(QUICK ? 200 : 1000);
+	const levels = [...new Set([1, 8, DEFAULT_CONCURRENCY, 16, 32])].sort((a, b) => a - b);
+	const seconds: Record<string, Figure> = {};
+	for (const level of levels) {
+		seconds[level] = await repeat(level === 1 ? Math.min(REPS, 3) : REPS, async () => {
+			await emulator.reset();
+			await emulator.setLatency(50);
+			return (await timeNode(emulator.url, items, { concurrency: level })).ms / 1000;
+		});
+	}
+	await emulator.setLatency(0);
+	const speedup = Object.fromEntries(levels.map((level) => [level, round(seconds[1].median / seconds[level].median)]));
+	return { items: items.length, latencyMs: 50, seconds, speedup };
+}
+
+async function rateLimit(emulator: RemoteEmulator): Promise<EngineResults['rateLimit']> {
+	const items = records(QUICK ? 150 : 500);
+	const limit = 50;
+	let last = { created: 0, duplicated: 0, lost: 0 };
+	const throughput = await repeat(Math.min(REPS, 3), async () => {
+		await emulator.reset();
+		await emulator.setRateLimit(limit);
+		const run = await timeNode(emulator.url, items, {});
+		const stats = await emulator.stats();
+		await emulator.setRateLimit(null);
+		last = { created: stats.syncKeys, duplicated: stats.duplicatedKeys, lost: items.length - stats.syncKeys - run.errors };
+		return stats.syncKeys / (run.ms / 1000);
+	});
+	return { items: items.length, limit, throughput, ratio: round(throughput.median / limit), ...last };
+}
+
+async function scale(emulator: RemoteEmulator): Promise<EngineResults['scale']> {
+	const small = records(1000);
+	const large = records(QUICK ? 3000 : 10000);
+	const perItem1k = await repeat(Math.min(REPS, 3), async () => {
+		await emulator.reset();
+		return (await timeNode(emulator.url, small, {})).ms / small.length;
+	});
+	await emulator.reset();
+	const measured = await peakRss(async () => await timeNode(emulator.url, large, {}));
+	const perItem10k = figure([measured.result.ms / large.length]);
+	return {
+		msPerItem1k: perItem1k,
+		msPerItem10k: perItem10k,
+		growth: round(perItem10k.median / perItem1k.median),
+		rssGrowthMb: round((measured.peak - measured.baseline) / 2 ** 20, 1),
+	};
+}
+
+async function rerun(emulator: RemoteEmulator): Promise<EngineResults['rerun']> {
+	const items = records(QUICK ? 200 : 1000);
+	const first: number[] = [];
+	const again: number[] = [];
+	let requestsPerItem = 0;
+	let created = 0;
+	for (let rep = 0; rep < Math.min(REPS, 3); rep++) {
+		await emulator.reset();
+		first.push((await timeNode(emulator.url, items, {}, true)).ms);
+		await emulator.clearRequests();
+		again.push((await timeNode(emulator.url, items, {}, true)).ms);
+		const stats = await emulator.stats();
+		requestsPerItem = stats.requests / items.length;
+		created = stats.creates;
+	}
+	const firstMs = figure(first);
+	const rerunMs = figure(again);
+	return { items: items.length, requestsPerItem: round(requestsPerItem, 3), firstMs, rerunMs, ratio: round(rerunMs.median / firstMs.median), created };
+}
+
+export async function engineBench(): Promise<EngineResults> {
+	const emulator = await RemoteEmulator.start();
+	try {
+		const results = {} as EngineResults;
+		console.log('engine 1/5: per-item overhead vs raw axios (concurrency 1, latency 0)…');
+		results.overhead = await overhead(emulator);
+		console.log(`  node/raw = ${show(results.overhead.ratio)}  (node ${show(results.overhead.nodeMsPerItem, ' ms')}/item, raw ${show(results.overhead.rawMsPerItem, ' ms')}/item)`);
+		console.log('engine 2/5: concurrency speedup at 50 ms latency…');
+		results.concurrency = await concurrency(emulator);
+		for (const [level, seconds] of Object.entries(results.concurrency.seconds)) {
+			console.log(`  concurrency ${level}: ${show(seconds, ' s')}  speedup ×${results.concurrency.speedup[level]}`);
+		}
+		console.log('engine 3/5: server rate limit 50 req/s with 429 + Retry-After…');
+		results.rateLimit = await rateLimit(emulator);
+		console.log(`  throughput ${show(results.rateLimit.throughput, '/s')} = ${results.rateLimit.ratio} × R; created ${results.rateLimit.created}, duplicated ${results.rateLimit.duplicated}, lost ${results.rateLimit.lost}`);
+		console.log('engine 4/5: 1k vs 10k items, time per item and peak RSS growth…');
+		results.scale = await scale(emulator);
+		console.log(`  ${show(results.scale.msPerItem1k, ' ms')}/item at 1k, ${show(results.scale.msPerItem10k, ' ms')}/item at 10k (×${results.scale.growth}); peak RSS growth ${results.scale.rssGrowthMb} MB`);
+		console.log('engine 5/5: re-run of already-synced records with dedupe on…');
+		results.rerun = await rerun(emulator);
+		console.log(`  ${results.rerun.requestsPerItem} requests/item on the re-run, ${results.rerun.created} created; re-run/first = ${results.rerun.ratio}`);
+		return results;
+	} finally {
+		await emulator.stop();
+	}
+}

@@ -1,0 +1,79 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark harness, not node code */
+import axios from 'axios';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { ADMIN } from '../test/emulator';
+import { runNode } from '../test/helpers/engine';
+import type { TestCredentials } from '../test/helpers/engine';
+
+export function records(count: number, offset = 0): IDataObject[] {
+	return Array.from({ length: count }, (_, index) => {
+		const n = index + offset;
+		return { id: `crm-${n}`, email: `customer${n}@example.com`, firstName: `Customer${n}`, message: `<p>Order question ${n}</p>`, plan: n % 2 ? 'pro' : 'basic' };
+	});
+}
+
+export function parameters(options: INodeParameters, dedupe: boolean): INodeParameters {
+	return {
+		resource: 'conversation',
+		operation: 'create',
+		inboxId: { __rl: true, mode: 'id', value: '1' },
+		contactEmail: '={{ $json.email }}',
+		firstName: '={{ $json.firstName }}',
+		initiator: 'contact',
+		content: '={{ $json.message }}',
+		additionalFields: { customAttributesUi: { attribute: [{ key: 'plan', value: '={{ $json.plan }}' }, { key: 'crm_sync_key', value: '={{ $json.id }}' }] } },
+		...(dedupe ? { skipIfSynced: true, syncKey: '={{ $json.id }}', syncAttribute: { __rl: true, mode: 'key', value: 'crm_sync_key' } } : {}),
+		options,
+	};
+}
+
+export const credentials = (url: string): TestCredentials => ({ baseUrl: url, apiKey: ADMIN.apiKey, apiSecret: ADMIN.apiSecret, authStyle: 'token' });
+
+export interface NodeRunResult {
+	ms: number;
+	outputs: number;
+	errors: number;
+}
+
+/** One run of the node through n8n's engine; wall time of the whole execution. */
+export async function timeNode(url: string, items: IDataObject[], options: INodeParameters, dedupe = false): Promise<NodeRunResult> {
+	const started = performance.now();
+	const result = await runNode({ credentials: credentials(url), items, parameters: parameters(options, dedupe), onError: 'continueRegularOutput' });
+	const ms = performance.now() - started;
+	if (result.error) throw result.error;
+	return { ms, outputs: result.output.length, errors: result.output.filter((item) => item.json.error).length };
+}
+
+/** The baseline: a plain axios loop sending the same create requests one after another. */
+export async function timeRawAxios(url: string, items: IDataObject[]): Promise<number> {
+	const client = axios.create({ baseURL: url, headers: { Authorization: `token ${ADMIN.apiKey}:${ADMIN.apiSecret}` } });
+	const started = performance.now();
+	for (const item of items) {
+		await client.post('/api/v1/conversations', {
+			inbox_id: 1,
+			contact_email: item.email,
+			first_name: item.firstName,
+			initiator: 'contact',
+			content: item.message,
+			custom_attributes: { plan: item.plan, crm_sync_key: item.id },
+		});
+	}
+	return performance.now() - started;
+}
+
+/** Peak resident memory while `work` runs, sampled every 10 ms. */
+export async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; baseline: number; peak: number }> {
+	const baseline = process.memoryUsage().rss;
+	let peak = baseline;
+	const timer = setInterval(() => {
+		peak = Math.max(peak, process.memoryUsage().rss);
+	}, 10);
+	try {
+		const result = await work();
+		peak = Math.max(peak, process.memoryUsage().rss);
+		return { result, baseline, peak };
+	} finally {
+		clearInterval(timer);
+	}
+}
