@@ -37,7 +37,8 @@ export type TestCredentials = ICredentialDataDecryptedObject & {
 
 const credentialTypes: Record<string, ICredentialType> = { libredeskApi: new LibredeskApi() };
 
-class TestCredentialsHelper extends ICredentialsHelper {
+/** The stand-in for n8n's credential store, shared by the action-node and trigger harnesses. */
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: TestCredentials) {
 		super();
 	}
@@ -157,18 +158,22 @@ export interface RunOptions {
 	parameters: INodeParameters;
 	credentials: TestCredentials;
 	items?: IDataObject[];
+	/** Full input items (e.g. with binary data); used instead of `items` when given. */
+	inputItems?: INodeExecutionData[];
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** The workflow's time zone setting (n8n's default otherwise). */
+	timezone?: string;
 }
 
 export async function runNode(options: RunOptions): Promise<NodeRun> {
 	const node = libredeskNode(options.parameters, options.onError ? { onError: options.onError } : {});
-	const workflowData = { id: 'wf-test', name: 'Libredesk test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' as const } };
+	const workflowData = { id: 'wf-test', name: 'Libredesk test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' as const, ...(options.timezone ? { timezone: options.timezone } : {}) } };
 	const workflow = new Workflow({ ...workflowData, nodeTypes: nodeTypes() });
 	const hooks = new ExecutionLifecycleHooks('manual', '1', { ...workflowData, isArchived: false, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null });
 	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
 	const runExecutionData = createRunExecutionData({
 		executionData: {
-			nodeExecutionStack: [{ node, data: { main: [(options.items ?? [{}]).map((json) => ({ json }))] }, source: null }],
+			nodeExecutionStack: [{ node, data: { main: [options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }))] }, source: null }],
 		},
 	});
 	const additionalData = additionalDataFor(options.credentials, hooks);

@@ -1,0 +1,157 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- benchmark harness, not node code */
+/**
+ * `npm run bench`, real-n8n section: the same sync once with this node and once with n8n's HTTP Request node
+ * (using the Libredesk credential, n8n defaults), in a real n8n 2.x, against the emulator. Times are n8n's own
+ * execution start → stop; created / duplicated / lost are counted in the emulator's store.
+ */
+import type { INode, INodeParameters, IRun } from 'n8n-workflow';
+
+import { ADMIN } from '../test/emulator';
+import { N8nHome } from '../test/e2e/n8n';
+import { chain, manualTrigger } from '../test/e2e/workflows';
+import type { WorkflowFile } from '../test/e2e/n8n';
+import { RemoteEmulator } from './remoteEmulator';
+import { figure, round, show } from './stats';
+import type { Figure } from './stats';
+import { parameters as nodeParameters } from './workload';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const REPS = QUICK ? 1 : 3;
+const CREDENTIAL = { id: 'benchCredential01', name: 'Libredesk bench' };
+
+/** A Code node that stands in for the CRM: `count` records, generated, so the workflow stays small. */
+function recordsNode(count: number): INode {
+	const jsCode = [
+		`return Array.from({ length: ${count} }, (_, n) => ({ json: {`,
+		"  id: 'crm-' + n, email: 'customer' + n + '@example.com', firstName: 'Customer' + n,",
+		"  message: '<p>Order question ' + n + '</p>', plan: n % 2 ? 'pro' : 'basic',",
+		'} }));',
+	].join('\n');
+	return { id: 'records', name: 'CRM records', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode } };
+}
+
+function libredeskNode(parameters: INodeParameters): INode {
+	return {
+		id: 'libredesk',
+		name: 'Sync',
+		type: 'n8n-nodes-libredesk.libredesk',
+		typeVersion: 1,
+		position: [440, 0],
+		parameters,
+		credentials: { libredeskApi: CREDENTIAL },
+		onError: 'continueRegularOutput',
+	};
+}
+
+/** What users build today: HTTP Request with the Libredesk credential, defaults (every item at once). */
+function httpRequestNode(baseUrl: string): INode {
+	const body =
+		"={{ JSON.stringify({ inbox_id: 1, contact_email: $json.email, first_name: $json.firstName, initiator: 'contact', content: $json.message, custom_attributes: { plan: $json.plan, crm_sync_key: $json.id } }) }}";
+	return {
+		id: 'http',
+		name: 'Sync',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [440, 0],
+		parameters: {
+			method: 'POST',
+			url: `${baseUrl}/api/v1/conversations`,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'libredeskApi',
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: body,
+			options: {},
+		},
+		credentials: { libredeskApi: CREDENTIAL },
+	};
+}
+
+const flow = (id: string, count: number, sync: INode): WorkflowFile => chain(id, id, [manualTrigger(), recordsNode(count), sync]);
+
+function executionMs(run: IRun | undefined): number {
+	if (!run?.startedAt || !run.stoppedAt) throw new Error('n8n returned no execution times');
+	return new Date(run.stoppedAt).getTime() - new Date(run.startedAt).getTime();
+}
+
+export interface RealN8nResults {
+	items: number;
+	latency: Record<string, Record<string, Figure>>;
+	ratios: Record<string, Record<string, number>>;
+	rateLimit: { items: number; limit: number; ours: RateLimitRun; httpRequest: RateLimitRun };
+}
+
+interface RateLimitRun {
+	seconds: number;
+	created: number;
+	duplicated: number;
+	lost: number;
+	createdPerSecond: number;
+}
+
+export async function realN8nBench(): Promise<RealN8nResults> {
+	const emulator = await RemoteEmulator.start();
+	const home = await N8nHome.prepare();
+	const items = QUICK ? 300 : 1000;
+	const limited = 200;
+	try {
+		await home.importCredentials([{ ...CREDENTIAL, baseUrl: emulator.url, apiKey: ADMIN.apiKey, apiSecret: ADMIN.apiSecret, authStyle: 'token' }]);
+		const defaults = nodeParameters({}, false);
+		const dedupe = nodeParameters({}, true);
+		await home.importWorkflows([
+			flow('benchHttp', items, httpRequestNode(emulator.url)),
+			flow('benchNode', items, libredeskNode(defaults)),
+			flow('benchDedupe', items, libredeskNode(dedupe)),
+			flow('benchHttpLimited', limited, httpRequestNode(emulator.url)),
+			flow('benchNodeLimited', limited, libredeskNode(defaults)),
+		]);
+
+		const run = async (workflowId: string) => executionMs((await home.execute(workflowId)).run);
+		const latency: RealN8nResults['latency'] = {};
+		const ratios: RealN8nResults['ratios'] = {};
+		for (const ms of [0, 50]) {
+			console.log(`real n8n: ${items} records at ${ms} ms latency…`);
+			const times: Record<string, number[]> = { httpRequest: [], node: [], dedupeFirst: [], dedupeRerun: [] };
+			for (let rep = 0; rep < REPS; rep++) {
+				for (const [name, workflowId] of [['httpRequest', 'benchHttp'], ['node', 'benchNode']] as const) {
+					await emulator.reset();
+					await emulator.setLatency(ms);
+					times[name].push(await run(workflowId));
+				}
+				await emulator.reset();
+				await emulator.setLatency(ms);
+				times.dedupeFirst.push(await run('benchDedupe'));
+				times.dedupeRerun.push(await run('benchDedupe'));
+				const stats = await emulator.stats();
+				if (stats.syncKeys !== items || stats.duplicatedKeys !== 0) throw new Error(`dedupe run left ${stats.syncKeys} keys, ${stats.duplicatedKeys} duplicated`);
+			}
+			latency[ms] = Object.fromEntries(Object.entries(times).map(([name, runs]) => [name, figure(runs.map((value) => value / 1000))]));
+			ratios[ms] = Object.fromEntries(
+				['node', 'dedupeFirst', 'dedupeRerun'].map((name) => [name, round(latency[ms][name].median / latency[ms].httpRequest.median)]),
+			);
+			for (const [name, value] of Object.entries(latency[ms])) {
+				console.log(`  ${name.padEnd(12)} ${show(value, ' s')}${name === 'httpRequest' ? '' : `  = ${ratios[ms][name]} × HTTP Request`}`);
+			}
+		}
+
+		console.log(`real n8n: ${limited} records against a server limit of 20 requests/s…`);
+		const limitedRun = async (workflowId: string): Promise<RateLimitRun> => {
+			await emulator.reset();
+			await emulator.setRateLimit(20);
+			const execution = await home.execute(workflowId);
+			const stats = await emulator.stats();
+			await emulator.setRateLimit(null);
+			const seconds = executionMs(execution.run) / 1000;
+			return { seconds: round(seconds), created: stats.syncKeys, duplicated: stats.duplicatedKeys, lost: limited - stats.syncKeys, createdPerSecond: round(stats.syncKeys / seconds) };
+		};
+		const ours = await limitedRun('benchNodeLimited');
+		const httpRequest = await limitedRun('benchHttpLimited');
+		for (const [name, result] of [['node', ours], ['httpRequest', httpRequest]] as const) {
+			console.log(`  ${name.padEnd(12)} ${result.created} created, ${result.duplicated} duplicated, ${result.lost} lost in ${result.seconds} s = ${result.createdPerSecond} created/s`);
+		}
+		return { items, latency, ratios, rateLimit: { items: limited, limit: 20, ours, httpRequest } };
+	} finally {
+		await home.dispose();
+		await emulator.stop();
+	}
+}
