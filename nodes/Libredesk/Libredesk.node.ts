@@ -1,7 +1,9 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import * as contact from './actions/contact';
 import * as conversation from './actions/conversation';
+import * as message from './actions/message';
 import { router } from './actions/router';
 import { listSearch, loadOptions } from './methods';
 
@@ -13,7 +15,7 @@ export class Libredesk implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Create and manage Libredesk helpdesk conversations, e.g. one conversation per CRM record',
+		description: 'Create and manage Libredesk helpdesk conversations, messages and contacts, e.g. one conversation per CRM record',
 		defaults: { name: 'Libredesk' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -25,10 +27,16 @@ export class Libredesk implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Conversation', value: 'conversation' }],
+				options: [
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'Message', value: 'message' },
+				],
 				default: 'conversation',
 			},
+			...contact.description,
 			...conversation.description,
+			...message.description,
 		],
 	};
 

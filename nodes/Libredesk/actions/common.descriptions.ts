@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
 /** Keep equal to the literal defaults below (the linter wants literals there). */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 32;
 
 type LocatorBase = Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required' | 'hint' | 'displayOptions'> & { searchListMethod: string };
 
@@ -36,6 +36,54 @@ export function keyLocator(base: LocatorBase): INodeProperties {
 	return listLocator(base, { displayName: 'By Key', name: 'key', placeholder: 'e.g. crm_sync_key' });
 }
 
+/** For records Libredesk addresses by name (statuses, priorities, tags). */
+export function nameLocator(base: LocatorBase & { placeholder: string }): INodeProperties {
+	const { placeholder, ...rest } = base;
+	return listLocator(rest, { displayName: 'By Name', name: 'name', placeholder });
+}
+
+/** The conversation an operation acts on: Libredesk addresses conversations by UUID. */
+export const conversationLocator: INodeProperties = listLocator(
+	{
+		displayName: 'Conversation',
+		name: 'conversation',
+		required: true,
+		searchListMethod: 'searchConversations',
+		description: 'The conversation, by its UUID. The list searches by reference number or contact email.',
+	},
+	{
+		displayName: 'By UUID',
+		name: 'uuid',
+		placeholder: 'e.g. 3f0c5b9e-6f1d-4c8a-9d2e-1b7a0c4e5f60',
+		validation: [
+			{
+				type: 'regex',
+				properties: { regex: '^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$', errorMessage: 'Must be a conversation UUID' },
+			},
+		],
+	},
+);
+
+/** Return All / Limit for the list operations. Libredesk serves at most 500 records a page. */
+export const paginationFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];
+
 /** Options every operation has: how hard the node tries and how many requests it keeps in flight. */
 export const requestOptions: INodeProperties[] = [
 	{
@@ -43,7 +91,7 @@ export const requestOptions: INodeProperties[] = [
 		name: 'concurrency',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 64 },
-		default: 8,
+		default: 32,
 		description: 'How many items are sent to Libredesk at the same time. Output order and item pairing are kept.',
 	},
 	{
@@ -72,3 +120,15 @@ export const requestOptions: INodeProperties[] = [
 		description: 'How long to wait for Libredesk to answer one request',
 	},
 ];
+
+/** The Options collection of an operation: its own options and the request options, in alphabetical order. */
+export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...extra, ...requestOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}

@@ -4,11 +4,15 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { mapConcurrently } from '../helpers/mapConcurrently';
 import { createRequestPolicy } from '../transport';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
+import * as contact from './contact';
 import * as conversation from './conversation';
+import * as message from './message';
 import type { Operation, RunScope } from './types';
 
 const resources: Record<string, Record<string, Operation>> = {
+	contact: contact.operations,
 	conversation: conversation.operations,
+	message: message.operations,
 };
 
 type ItemOutcome = { output: IDataObject | IDataObject[] } | { error: Error };
@@ -38,7 +42,7 @@ async function scopeFor(ctx: IExecuteFunctions): Promise<RunScope> {
 		maxWaitMs: seconds('maxWaitSeconds'),
 		maxAttempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : undefined,
 	});
-	return { policy, options };
+	return { policy, options, concurrency: Math.max(1, Number(options.concurrency ?? DEFAULT_CONCURRENCY)) };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -51,7 +55,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	const continueOnFail = this.continueOnFail();
 	const scope = await scopeFor(this);
-	const concurrency = Math.max(1, Number(scope.options.concurrency ?? DEFAULT_CONCURRENCY));
 
 	let batch: unknown;
 	try {
@@ -64,7 +67,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let failed = false;
 	const outcomes = await mapConcurrently<ItemOutcome>(
 		items.length,
-		concurrency,
+		scope.concurrency,
 		async (itemIndex) => {
 			try {
 				return { output: await operation.execute.call(this, itemIndex, scope, batch) };

@@ -6,6 +6,8 @@ import type { RequestPolicy } from '../transport';
 export interface RunScope {
 	policy: RequestPolicy;
 	options: IDataObject;
+	/** How many requests the run keeps in flight (the Concurrency option). */
+	concurrency: number;
 }
 
 // Method syntax on purpose: an Operation<SomeBatch> must fit the router's Operation<unknown> table.

@@ -2,13 +2,17 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 
 import { createRequestPolicy, libredeskRequest } from '../transport';
 
-async function fetchList(ctx: ILoadOptionsFunctions, path: string): Promise<IDataObject[]> {
+async function fetchData<T>(ctx: ILoadOptionsFunctions, path: string, qs?: IDataObject): Promise<T | null> {
 	const policy = await createRequestPolicy.call(ctx, { maxAttempts: 2 });
-	const data = await libredeskRequest.call<ILoadOptionsFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject[] | null>>(ctx, policy, {
+	return await libredeskRequest.call<ILoadOptionsFunctions, Parameters<typeof libredeskRequest>, Promise<T | null>>(ctx, policy, {
 		method: 'GET',
 		path,
+		qs,
 	});
-	return data ?? [];
+}
+
+async function fetchList(ctx: ILoadOptionsFunctions, path: string, qs?: IDataObject): Promise<IDataObject[]> {
+	return (await fetchData<IDataObject[]>(ctx, path, qs)) ?? [];
 }
 
 function matching(entries: INodeListSearchItems[], filter?: string): INodeListSearchResult {
@@ -60,4 +64,73 @@ export async function searchConversationAttributes(this: ILoadOptionsFunctions, 
 		definitions.map((definition) => ({ name: `${String(definition.name)} (${String(definition.key)})`, value: String(definition.key) })),
 		filter,
 	);
+}
+
+/** Every inbox, for filters: disabled and live-chat inboxes still hold conversations. */
+export async function searchInboxes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const inboxes = await fetchList(this, '/api/v1/inboxes');
+	return matching(
+		inboxes.map((inbox) => {
+			const notes = [inbox.channel === 'livechat' ? 'live chat' : '', inbox.enabled === false ? 'disabled' : ''].filter(Boolean);
+			return { name: `${String(inbox.name)}${notes.length ? ` (${notes.join(', ')})` : ''}`, value: String(inbox.id) };
+		}),
+		filter,
+	);
+}
+
+/** Statuses, priorities and tags are addressed by name. */
+async function namedList(ctx: ILoadOptionsFunctions, path: string, filter?: string): Promise<INodeListSearchResult> {
+	const records = await fetchList(ctx, path);
+	return matching(
+		records.map((record) => ({ name: String(record.name), value: String(record.name) })),
+		filter,
+	);
+}
+
+export async function searchStatuses(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await namedList(this, '/api/v1/statuses', filter);
+}
+
+export async function searchPriorities(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await namedList(this, '/api/v1/priorities', filter);
+}
+
+export async function searchTags(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await namedList(this, '/api/v1/tags', filter);
+}
+
+export async function searchContactAttributes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const definitions = await fetchList(this, '/api/v1/custom-attributes?applies_to=contact');
+	return matching(
+		definitions.map((definition) => ({ name: `${String(definition.name)} (${String(definition.key)})`, value: String(definition.key) })),
+		filter,
+	);
+}
+
+/** Libredesk searches contacts by part of the email, from 3 characters; shorter filters look through the first page. */
+export async function searchContacts(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const query = filter?.trim() ?? '';
+	const contacts =
+		query.length >= 3
+			? await fetchList(this, '/api/v1/contacts/search', { query })
+			: ((await fetchData<{ results?: IDataObject[] }>(this, '/api/v1/contacts', { page: 1, page_size: 100, order_by: 'users.created_at', order: 'DESC' }))?.results ?? []);
+	const entries = contacts.map((contact) => ({ name: `${personName(contact)}${contact.email ? ` <${String(contact.email)}>` : ''}`, value: String(contact.id) }));
+	return query.length >= 3 ? { results: entries } : matching(entries, query);
+}
+
+/** By reference number or contact email (Libredesk's search, from 3 characters); otherwise the latest conversations. */
+export async function searchConversations(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const query = filter?.trim() ?? '';
+	if (query.length >= 3) {
+		const hits = await fetchList(this, '/api/v1/conversations/search', { query });
+		return {
+			results: hits.map((hit) => ({ name: `#${String(hit.reference_number)} ${String(hit.subject ?? '')} (${String(hit.status ?? '')})`.trim(), value: String(hit.uuid) })),
+		};
+	}
+	const page = await fetchData<{ results?: IDataObject[] }>(this, '/api/v1/conversations/all', { page: 1, page_size: 100 });
+	const entries = (page?.results ?? []).map((conversation) => {
+		const email = (conversation.contact as IDataObject | undefined)?.email;
+		return { name: `#${String(conversation.reference_number)} ${String(conversation.subject ?? '')}${email ? ` — ${String(email)}` : ''}`, value: String(conversation.uuid) };
+	});
+	return matching(entries, query);
 }

@@ -31,6 +31,16 @@ export function toIdList(value: unknown): unknown {
 	return present;
 }
 
+/** "a, b" or ["a", "b"] → a list of trimmed texts; anything else is passed on for the schema to reject. */
+export function toTextList(value: unknown): unknown {
+	const present = blankToUndefined(value);
+	if (typeof present !== 'string') return present;
+	return present
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+}
+
 /** A JSON object given as text or as an object from an expression; unparseable text is passed on to be rejected. */
 export function toObject(value: unknown): unknown {
 	const present = blankToUndefined(value);
@@ -40,4 +50,18 @@ export function toObject(value: unknown): unknown {
 	} catch {
 		return present;
 	}
+}
+
+/**
+ * Custom attributes from a JSON field and key/value pairs (keys typed in or picked from a list): the pairs
+ * win over the same keys in the JSON. Anything that is not an object is passed on for the schema to reject.
+ */
+export function customAttributesFrom(json: unknown, pairsUi: unknown): unknown {
+	const fromJson = toObject(json);
+	const pairs = ((pairsUi as IDataObject | undefined)?.attribute ?? []) as Array<{ key?: unknown; value?: unknown }>;
+	if (pairs.length === 0) return fromJson;
+	if (fromJson !== undefined && (typeof fromJson !== 'object' || fromJson === null || Array.isArray(fromJson))) return fromJson;
+	const merged: IDataObject = { ...((fromJson as IDataObject | undefined) ?? {}) };
+	for (const { key, value } of pairs) merged[String(locatorValue(key) ?? '').trim()] = value as IDataObject[string];
+	return merged;
 }

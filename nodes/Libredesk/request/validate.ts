@@ -51,3 +51,11 @@ export function parseItemRequest<S extends z.ZodTypeAny>(
 				: 'Nothing was sent to Libredesk for this item. Fix the value (or the expression that produces it) and run again.',
 	});
 }
+
+/** A check that needs more than the schema (another field, data from Libredesk), worded like parseItemRequest's. */
+export function itemFieldError(node: INode, itemIndex: number, label: string, problem: string, value: unknown): NodeOperationError {
+	return new NodeOperationError(node, `Item ${itemIndex}: ${label} ${problem} (got ${show(value)})`, {
+		itemIndex,
+		description: 'Nothing was sent to Libredesk for this item. Fix the value (or the expression that produces it) and run again.',
+	});
+}

@@ -109,17 +109,21 @@ export function outcomeToError(outcome: AttemptOutcome, context: FailureContext)
 }
 
 /** A create whose fate is unknown: reporting it is the only safe move when nothing can check what the server did. */
-export function ambiguousCreateError(outcome: AttemptOutcome, context: FailureContext, what: string): NodeApiError {
+export function ambiguousCreateError(outcome: AttemptOutcome, context: FailureContext, what: string, record = 'conversation'): NodeApiError {
 	const cause =
 		outcome.kind === 'network'
 			? inWords(outcome.code)
 			: outcome.kind === 'http-error' || outcome.kind === 'malformed'
 				? `HTTP ${outcome.status}`
 				: 'unknown';
+	const description =
+		record === 'conversation'
+			? `Libredesk has no idempotency, so repeating this create could make a duplicate (and, with initiator Agent, a second email). Look in Libredesk for a new conversation of ${what} before re-running this item, or turn on "Skip If Already Synced": with a sync key the node checks what the server did and retries safely.`
+			: `Libredesk has no idempotency, so sending it again could make a duplicate (and a second email). Look in ${what} in Libredesk before re-running this item.`;
 	return new NodeApiError(context.node, { status: 'error', cause }, {
 		itemIndex: context.itemIndex,
 		httpCode: outcome.kind === 'http-error' || outcome.kind === 'malformed' ? String(outcome.status) : undefined,
-		message: `The conversation may or may not have been created (${cause}); it was not sent again`,
-		description: `Libredesk has no idempotency, so repeating this create could make a duplicate (and, with initiator Agent, a second email). Look in Libredesk for a new conversation of ${what} before re-running this item, or turn on "Skip If Already Synced": with a sync key the node checks what the server did and retries safely.`,
+		message: `The ${record} may or may not have been created (${cause}); it was not sent again`,
+		description,
 	});
 }

@@ -5,6 +5,7 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	IHttpRequestMethods,
+	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
@@ -16,6 +17,8 @@ import { BackoffGate, DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './ret
 import type { RequestPolicy } from './retry';
 
 export type { RequestPolicy } from './retry';
+export { multipartBody } from './multipart';
+export type { MultipartFile } from './multipart';
 export type LibredeskContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export const CREDENTIAL_TYPE = 'libredeskApi';
@@ -24,7 +27,8 @@ export interface ApiRequest {
 	method: IHttpRequestMethods;
 	path: string;
 	qs?: IDataObject;
-	body?: IDataObject | IDataObject[];
+	/** JSON, or a multipartBody() for Libredesk's multipart routes. */
+	body?: IDataObject | IDataObject[] | FormData;
 	itemIndex?: number;
 	/** Named in the 403 description, e.g. conversations:write. */
 	permission?: string;
@@ -60,6 +64,12 @@ function errorCode(error: unknown): string {
 	return typeof message === 'string' && /timeout/i.test(message) ? 'ETIMEDOUT' : 'ECONNRESET';
 }
 
+/** n8n's HTTP helper drops an empty object body, but Libredesk must get "{}" (e.g. to clear all custom attributes). */
+function bodyOptions(body: ApiRequest['body']): Pick<IHttpRequestOptions, 'body' | 'headers'> {
+	const emptyObject = body !== null && typeof body === 'object' && !Array.isArray(body) && !(body instanceof FormData) && Object.keys(body).length === 0;
+	return emptyObject ? { body: '{}', headers: { 'Content-Type': 'application/json' } } : { body };
+}
+
 async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<AttemptOutcome> {
 	await policy.gate.wait();
 	const { credentials } = policy as PolicyState;
@@ -71,7 +81,9 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 				method: request.method,
 				url: `${policy.baseUrl}${request.path}`,
 				qs: request.qs,
-				body: request.body,
+				// Libredesk reads repeated keys (type=incoming&type=outgoing), not type[]=…
+				arrayFormat: 'repeat',
+				...bodyOptions(request.body),
 				json: true,
 				timeout: policy.timeoutMs,
 				returnFullResponse: true,
@@ -94,6 +106,28 @@ function failureContext(ctx: LibredeskContext, policy: RequestPolicy, request: A
 	return { node: ctx.getNode(), itemIndex: request.itemIndex, attempts, baseUrl: policy.baseUrl, permission: request.permission };
 }
 
+/**
+ * Counts the attempts of one request. Being rate-limited (429) is the server pacing us, not a failure: it
+ * uses a larger allowance, so that a long sync under a rate limit slows down instead of failing items.
+ */
+class Attempts {
+	sent = 0;
+	private failures = 0;
+	private throttled = 0;
+
+	constructor(private readonly policy: RequestPolicy) {}
+
+	/** Records a failed attempt; true while another one is allowed. */
+	failed(outcome: AttemptOutcome): boolean {
+		this.sent++;
+		if (outcome.kind === 'http-error' && outcome.status === 429) this.throttled++;
+		else this.failures++;
+		return this.failures < this.policy.maxAttempts && this.throttled < this.policy.maxAttempts * RATE_LIMIT_ALLOWANCE;
+	}
+}
+
+const RATE_LIMIT_ALLOWANCE = 4;
+
 /** How long to wait before the next attempt, or undefined when the server asks for more than Max Wait allows. */
 function delayBeforeRetry(outcome: AttemptOutcome, attempt: number, policy: RequestPolicy): number | undefined {
 	const asked = outcome.kind === 'http-error' ? outcome.retryAfterMs : undefined;
@@ -103,12 +137,14 @@ function delayBeforeRetry(outcome: AttemptOutcome, attempt: number, policy: Requ
 
 /** A request that is safe to repeat (reads, and writes that set a state): retried on every transient failure. */
 export async function libredeskRequest<T = unknown>(this: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<T> {
-	for (let attempt = 1; ; attempt++) {
+	const attempts = new Attempts(policy);
+	for (;;) {
 		const outcome = await sendOnce(this, policy, request);
 		if (outcome.kind === 'success') return outcome.data as T;
-		const delay = delayBeforeRetry(outcome, attempt, policy);
-		if (!isTransient(outcome) || attempt >= policy.maxAttempts || delay === undefined) {
-			throw outcomeToError(outcome, failureContext(this, policy, request, attempt));
+		const another = attempts.failed(outcome);
+		const delay = delayBeforeRetry(outcome, attempts.sent, policy);
+		if (!isTransient(outcome) || !another || delay === undefined) {
+			throw outcomeToError(outcome, failureContext(this, policy, request, attempts.sent));
 		}
 		await sleep(delay);
 	}
@@ -117,6 +153,8 @@ export async function libredeskRequest<T = unknown>(this: LibredeskContext, poli
 export interface CreateRequest extends ApiRequest {
 	/** Words for the error that names what may have been created, e.g. "jane@example.com". */
 	subject: string;
+	/** What the POST creates, when not a conversation, e.g. "message". */
+	record?: string;
 	/**
 	 * Looks on the server for what this create would have made. Given only when the caller can tell
 	 * (a sync key): then an ambiguous failure is checked and retried instead of reported.
@@ -138,12 +176,14 @@ const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
  * an ambiguous one is resent only after findExisting shows nothing was created.
  */
 export async function libredeskCreate(this: LibredeskContext, policy: RequestPolicy, request: CreateRequest): Promise<CreateResult> {
-	for (let attempt = 1; ; attempt++) {
+	const attempts = new Attempts(policy);
+	for (;;) {
 		const outcome = await sendOnce(this, policy, request);
 		if (outcome.kind === 'success') return { data: outcome.data as IDataObject, recovered: false };
-		const context = failureContext(this, policy, request, attempt);
-		const delay = delayBeforeRetry(outcome, attempt, policy);
-		const attemptsLeft = attempt < policy.maxAttempts && delay !== undefined;
+		const another = attempts.failed(outcome);
+		const context = failureContext(this, policy, request, attempts.sent);
+		const delay = delayBeforeRetry(outcome, attempts.sent, policy);
+		const attemptsLeft = another && delay !== undefined;
 
 		if (surelyNotDelivered(outcome)) {
 			if (!attemptsLeft) throw outcomeToError(outcome, context);
@@ -151,11 +191,11 @@ export async function libredeskCreate(this: LibredeskContext, policy: RequestPol
 			continue;
 		}
 		if (!isTransient(outcome)) throw outcomeToError(outcome, context);
-		if (!request.findExisting) throw ambiguousCreateError(outcome, context, request.subject);
+		if (!request.findExisting) throw ambiguousCreateError(outcome, context, request.subject, request.record);
 
 		// A timed-out request may still be running on the server: give it as long again before looking.
 		const isTimeout = outcome.kind === 'network' && TIMEOUT_CODES.has(outcome.code);
-		await sleep(isTimeout ? Math.max(delay ?? 0, policy.timeoutMs) : (delay ?? backoffDelay(attempt, policy.maxWaitMs)));
+		await sleep(isTimeout ? Math.max(delay ?? 0, policy.timeoutMs) : (delay ?? backoffDelay(attempts.sent, policy.maxWaitMs)));
 		const existing = await request.findExisting();
 		if (existing) return { data: existing, recovered: true };
 		if (!attemptsLeft) throw outcomeToError(outcome, context);

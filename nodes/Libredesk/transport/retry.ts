@@ -15,7 +15,7 @@ const BASE_BACKOFF_MS = 250;
 
 /**
  * One pause shared by every request of a run: when the server says "slow down" (429), all requests in
- * flight wait, not just the one that was told.
+ * flight wait for the Retry-After it gave, not just the one that was told.
  */
 export class BackoffGate {
 	private resumeAt = 0;

@@ -3,9 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { createConversationLabels, createConversationSchema } from '../../request/createConversation';
 import type { CreateConversationBody } from '../../request/createConversation';
-import { blankToUndefined, locatorValue, readCollection, toIdList, toObject } from '../../request/readParameters';
+import { blankToUndefined, customAttributesFrom, locatorValue, readCollection, toIdList } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskCreate, libredeskRequest } from '../../transport';
+import { binaryAttachmentNames, binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
 import { SyncIndex } from './syncLookup';
 import type { SyncTarget } from './syncLookup';
 import { idLocator, keyLocator, requestOptions } from '../common.descriptions';
@@ -106,6 +107,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. 12, 13',
 				description: 'IDs of files already uploaded to Libredesk (media), comma-separated or an array from an expression',
 			},
+			binaryPropertiesField,
 			{
 				displayName: 'Custom Attributes',
 				name: 'customAttributesUi',
@@ -192,16 +194,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['create'] } }, properties);
 
-function customAttributesOf(fields: IDataObject): unknown {
-	const fromJson = toObject(fields.customAttributesJson);
-	const pairs = ((fields.customAttributesUi as IDataObject | undefined)?.attribute ?? []) as Array<{ key?: string; value?: unknown }>;
-	if (pairs.length === 0) return fromJson;
-	if (fromJson !== undefined && (typeof fromJson !== 'object' || fromJson === null || Array.isArray(fromJson))) return fromJson;
-	const merged: IDataObject = { ...((fromJson as IDataObject | undefined) ?? {}) };
-	for (const { key, value } of pairs) merged[String(key ?? '')] = value as IDataObject[string];
-	return merged;
-}
-
 function rawRequest(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
 	const fields = readCollection(ctx, 'additionalFields', itemIndex);
 	const raw: Record<string, unknown> = {
@@ -215,7 +207,7 @@ function rawRequest(ctx: IExecuteFunctions, itemIndex: number): Record<string, u
 		team_id: blankToUndefined(locatorValue(fields.teamId)),
 		agent_id: blankToUndefined(locatorValue(fields.agentId)),
 		external_user_id: blankToUndefined(fields.externalUserId),
-		custom_attributes: customAttributesOf(fields),
+		custom_attributes: customAttributesFrom(fields.customAttributesJson, fields.customAttributesUi),
 		attachments: toIdList(fields.attachmentIds),
 	};
 	for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
@@ -291,8 +283,7 @@ async function prepareSync(this: IExecuteFunctions, scope: RunScope, requests: C
 			description: `Libredesk drops undefined custom attributes, so the sync key would never be stored and every run would create duplicates. Define a text attribute with key "${attribute}" (Admin → Custom attributes, applies to Conversation) or pick an existing one: ${[...known].join(', ') || '(none defined)'}. Nothing was created.`,
 		});
 	}
-	const concurrency = Number(scope.options.concurrency ?? 1);
-	const sync: SyncSettings = { attribute, index: new SyncIndex(this, scope.policy, attribute, concurrency), keys: new Map(), leaders: new Map(), results: new Map() };
+	const sync: SyncSettings = { attribute, index: new SyncIndex(this, scope.policy, attribute, scope.concurrency), keys: new Map(), leaders: new Map(), results: new Map() };
 	requests.forEach((request, itemIndex) => {
 		if (request instanceof Error) return;
 		const syncKey = String(request.custom_attributes?.[attribute]);
@@ -305,10 +296,14 @@ async function prepareSync(this: IExecuteFunctions, scope: RunScope, requests: C
 
 async function createOne(this: IExecuteFunctions, scope: RunScope, request: CreateConversationBody, itemIndex: number, sync?: SyncSettings): Promise<IDataObject> {
 	const target = sync?.keys.get(itemIndex);
+	// Upload before creating: a failed upload then fails the item with no conversation left behind (API.md §3 step 7).
+	const files = binaryAttachmentNames(this, itemIndex, readCollection(this, 'additionalFields', itemIndex).binaryProperties);
+	const uploaded = await uploadBinaryAttachments.call(this, scope, itemIndex, files);
+	const body = uploaded.length > 0 ? { ...request, attachments: [...(request.attachments ?? []), ...uploaded] } : request;
 	const { data } = await libredeskCreate.call(this, scope.policy, {
 		method: 'POST',
 		path: '/api/v1/conversations',
-		body: request as IDataObject,
+		body: body as IDataObject,
 		itemIndex,
 		permission: 'conversations:write',
 		subject: request.contact_email,
@@ -351,7 +346,9 @@ export const create: Operation<CreateBatch> = {
 		const requests: CreateBatch['requests'] = [];
 		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 			try {
-				requests.push(readRequest(this, itemIndex, attribute));
+				const request = readRequest(this, itemIndex, attribute);
+				binaryAttachmentNames(this, itemIndex, readCollection(this, 'additionalFields', itemIndex).binaryProperties);
+				requests.push(request);
 			} catch (error) {
 				requests.push(error as Error);
 			}

@@ -1,9 +1,29 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../types';
+import { assign } from './assign.operation';
 import { create } from './create.operation';
+import { get } from './get.operation';
+import { getMany } from './getMany.operation';
+import { sendMessage } from './sendMessage.operation';
+import { setCustomAttributes } from './setCustomAttributes.operation';
+import { unassign } from './unassign.operation';
+import { updatePriority } from './updatePriority.operation';
+import { updateStatus } from './updateStatus.operation';
+import { updateTags } from './updateTags.operation';
 
-export const operations: Record<string, Operation> = { create };
+export const operations: Record<string, Operation> = {
+	assign,
+	create,
+	get,
+	getMany,
+	sendMessage,
+	setCustomAttributes,
+	unassign,
+	updatePriority,
+	updateStatus,
+	updateTags,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -14,13 +34,76 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['conversation'] } },
 		options: [
 			{
+				name: 'Assign',
+				value: 'assign',
+				description: 'Assign a conversation to an agent or a team',
+				action: 'Assign a conversation',
+			},
+			{
 				name: 'Create',
 				value: 'create',
 				description: 'Create a conversation for a contact, with its first message',
 				action: 'Create a conversation',
 			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a conversation by its UUID, with its contact and custom attributes',
+				action: 'Get a conversation',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List conversations, filtered by status, inbox, team, agent, contact or creation time',
+				action: 'Get many conversations',
+			},
+			{
+				name: 'Send Message',
+				value: 'sendMessage',
+				description: "Reply to a conversation's contact by email, or add a private note",
+				action: 'Send a message in a conversation',
+			},
+			{
+				name: 'Set Custom Attributes',
+				value: 'setCustomAttributes',
+				description: 'Set custom attributes of a conversation, keeping the others by default',
+				action: 'Set custom attributes of a conversation',
+			},
+			{
+				name: 'Unassign',
+				value: 'unassign',
+				description: 'Remove the agent and/or team a conversation is assigned to',
+				action: 'Unassign a conversation',
+			},
+			{
+				name: 'Update Priority',
+				value: 'updatePriority',
+				description: 'Set the priority of a conversation (e.g. Low, Medium, High)',
+				action: 'Update the priority of a conversation',
+			},
+			{
+				name: 'Update Status',
+				value: 'updateStatus',
+				description: 'Set the status of a conversation (Open, Snoozed for a while, Resolved, Closed…)',
+				action: 'Update the status of a conversation',
+			},
+			{
+				name: 'Update Tags',
+				value: 'updateTags',
+				description: 'Add, remove or replace the tags of a conversation',
+				action: 'Update the tags of a conversation',
+			},
 		],
 		default: 'create',
 	},
+	...assign.description,
 	...create.description,
+	...get.description,
+	...getMany.description,
+	...sendMessage.description,
+	...setCustomAttributes.description,
+	...unassign.description,
+	...updatePriority.description,
+	...updateStatus.description,
+	...updateTags.description,
 ];

@@ -52,14 +52,12 @@ export class SyncIndex {
 	async load(targets: SyncTarget[]): Promise<void> {
 		const emails = [...new Set(targets.map((target) => target.email))];
 		const externalIds = [...new Set(targets.map((target) => target.externalUserId).filter((id): id is string => !!id))];
-		const candidates: IDataObject[] = [];
-		for (const emailChunk of chunks(emails, IN_LIMIT)) {
-			candidates.push(...(await this.list(contactFilter(emailChunk, []))));
-		}
-		for (const idChunk of chunks(externalIds, IN_LIMIT)) {
-			candidates.push(...(await this.list(contactFilter([], idChunk))));
-		}
-		await this.inspect(candidates);
+		const filters = [
+			...chunks(emails, IN_LIMIT).map((emailChunk) => contactFilter(emailChunk, [])),
+			...chunks(externalIds, IN_LIMIT).map((idChunk) => contactFilter([], idChunk)),
+		];
+		const lists = await mapConcurrently(filters.length, this.concurrency, async (index) => await this.list(filters[index]));
+		await this.inspect(lists.flatMap((list) => list ?? []));
 	}
 
 	/** After an ambiguous create: look again at this contact's conversations not read before. */

@@ -1,0 +1,122 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { toInstant } from '../../request/fields';
+import { contactFilters, listContactsLabels, listContactsSchema } from '../../request/listContacts';
+import type { ListContactsRequest } from '../../request/listContacts';
+import { readLimit } from '../../request/pagination';
+import { blankToUndefined, readCollection } from '../../request/readParameters';
+import { parseItemRequest } from '../../request/validate';
+import { libredeskRequestAllItems } from '../../transport';
+import { optionsCollection, paginationFields } from '../common.descriptions';
+import { readItemRequests, requestOf } from '../itemRequests';
+import type { ItemRequests } from '../itemRequests';
+import type { Operation } from '../types';
+
+const PAGE_SIZE = 500;
+
+const properties: INodeProperties[] = [
+	...paginationFields,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Created After',
+				name: 'createdAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only contacts created after this moment (in the workflow time zone unless the value has its own)',
+			},
+			{
+				displayName: 'Created Before',
+				name: 'createdBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only contacts created before this moment (in the workflow time zone unless the value has its own)',
+			},
+			{
+				displayName: 'Email Contains',
+				name: 'email',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. @example.com',
+				description: 'Only contacts whose email contains this text (ignoring case)',
+			},
+		],
+	},
+	optionsCollection([
+		{
+			displayName: 'Sort By',
+			name: 'sortBy',
+			type: 'options',
+			options: [
+				{ name: 'Created At', value: 'created_at' },
+				{ name: 'Email', value: 'email' },
+				{ name: 'Updated At', value: 'updated_at' },
+			],
+			default: 'created_at',
+		},
+		{
+			displayName: 'Sort Order',
+			name: 'sortOrder',
+			type: 'options',
+			options: [
+				{ name: 'Ascending', value: 'ASC' },
+				{ name: 'Descending', value: 'DESC' },
+			],
+			default: 'DESC',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['getMany'] } }, properties);
+
+interface ListRequest {
+	request: ListContactsRequest;
+	limit?: number;
+}
+
+function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest {
+	const filters = readCollection(ctx, 'filters', itemIndex);
+	const options = readCollection(ctx, 'options', itemIndex);
+	const timeZone = ctx.getTimezone();
+	const raw: Record<string, unknown> = {
+		email: blankToUndefined(filters.email),
+		created_after: blankToUndefined(toInstant(filters.createdAfter, timeZone)),
+		created_before: blankToUndefined(toInstant(filters.createdBefore, timeZone)),
+		order_by: options.sortBy ?? 'created_at',
+		order: options.sortOrder ?? 'DESC',
+	};
+	for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+	return { request: parseItemRequest(listContactsSchema, raw, listContactsLabels, ctx.getNode(), itemIndex), limit: readLimit(ctx, itemIndex) };
+}
+
+export const getMany: Operation<ItemRequests<ListRequest>> = {
+	description,
+
+	async prepare(itemCount) {
+		return readItemRequests(this, itemCount, (itemIndex) => readListRequest(this, itemIndex));
+	},
+
+	async execute(itemIndex, scope, requests): Promise<IDataObject[]> {
+		const { request, limit } = requestOf(requests, itemIndex);
+		const filters = contactFilters(request);
+		return await libredeskRequestAllItems.call(
+			this,
+			scope.policy,
+			{
+				method: 'GET',
+				path: '/api/v1/contacts',
+				qs: { ...(filters ? { filters } : {}), order_by: `users.${request.order_by}`, order: request.order },
+				itemIndex,
+				permission: 'contacts:read_all',
+			},
+			limit,
+			PAGE_SIZE,
+		);
+	},
+};

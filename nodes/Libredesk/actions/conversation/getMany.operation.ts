@@ -1,0 +1,164 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { CONVERSATION_LISTS, conversationFilters, listConversationsLabels, listConversationsSchema } from '../../request/listConversations';
+import type { ListConversationsRequest } from '../../request/listConversations';
+import { toInstant } from '../../request/fields';
+import { readLimit } from '../../request/pagination';
+import { blankToUndefined, locatorValue, readCollection } from '../../request/readParameters';
+import { parseItemRequest } from '../../request/validate';
+import { libredeskRequestAllItems } from '../../transport';
+import { idLocator, nameLocator, optionsCollection, paginationFields } from '../common.descriptions';
+import { readItemRequests, requestOf } from '../itemRequests';
+import type { ItemRequests } from '../itemRequests';
+import type { Operation } from '../types';
+
+/** Libredesk's largest page. */
+const PAGE_SIZE = 500;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'List',
+		name: 'list',
+		type: 'options',
+		options: [
+			{ name: 'All Conversations', value: 'all', description: 'Every conversation (needs conversations:read_all)' },
+			{ name: 'Assigned to Me', value: 'assigned', description: 'Conversations assigned to the API user' },
+			{ name: 'Mentioning Me', value: 'mentioned', description: 'Conversations where the API user was mentioned' },
+			{ name: 'Unassigned', value: 'unassigned', description: 'Conversations with neither an agent nor a team' },
+		],
+		default: 'all',
+		description: 'Which Libredesk list to read',
+	},
+	...paginationFields,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			idLocator({ displayName: 'Assigned Agent', name: 'agentId', searchListMethod: 'searchAgents', description: 'Only conversations assigned to this agent' }),
+			{
+				displayName: 'Contact Email',
+				name: 'contactEmail',
+				type: 'string',
+				placeholder: 'e.g. jane@example.com',
+				default: '',
+				description: 'Only conversations of the contact with exactly this email',
+			},
+			{
+				displayName: 'Contact External User ID',
+				name: 'externalUserId',
+				type: 'string',
+				placeholder: 'e.g. crm-9f3a21',
+				default: '',
+				description: "Only conversations of the contact with this external user ID (your CRM's ID)",
+			},
+			{
+				displayName: 'Created After',
+				name: 'createdAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only conversations created after this moment (in the workflow time zone unless the value has its own)',
+			},
+			{
+				displayName: 'Created Before',
+				name: 'createdBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only conversations created before this moment (in the workflow time zone unless the value has its own)',
+			},
+			idLocator({ displayName: 'Inbox', name: 'inboxId', searchListMethod: 'searchInboxes', description: 'Only conversations of this inbox' }),
+			nameLocator({
+				displayName: 'Status',
+				name: 'status',
+				searchListMethod: 'searchStatuses',
+				placeholder: 'e.g. Open',
+				description: 'Only conversations with this status',
+			}),
+			idLocator({ displayName: 'Team', name: 'teamId', searchListMethod: 'searchTeams', description: 'Only conversations assigned to this team' }),
+		],
+	},
+	optionsCollection([
+		{
+			displayName: 'Sort By',
+			name: 'sortBy',
+			type: 'options',
+			options: [
+				{ name: 'Created At', value: 'created_at' },
+				{ name: 'Last Interaction At', value: 'last_interaction_at' },
+				{ name: 'Last Message At', value: 'last_message_at' },
+				{ name: 'Waiting Since', value: 'waiting_since' },
+			],
+			default: 'last_message_at',
+		},
+		{
+			displayName: 'Sort Order',
+			name: 'sortOrder',
+			type: 'options',
+			options: [
+				{ name: 'Ascending', value: 'ASC' },
+				{ name: 'Descending', value: 'DESC' },
+			],
+			default: 'DESC',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['getMany'] } }, properties);
+
+interface ListRequest {
+	request: ListConversationsRequest;
+	/** undefined = Return All */
+	limit?: number;
+}
+
+function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest {
+	const filters = readCollection(ctx, 'filters', itemIndex);
+	const options = readCollection(ctx, 'options', itemIndex);
+	const timeZone = ctx.getTimezone();
+	const raw: Record<string, unknown> = {
+		list: ctx.getNodeParameter('list', itemIndex),
+		status: blankToUndefined(locatorValue(filters.status)),
+		inbox_id: blankToUndefined(locatorValue(filters.inboxId)),
+		team_id: blankToUndefined(locatorValue(filters.teamId)),
+		agent_id: blankToUndefined(locatorValue(filters.agentId)),
+		contact_email: blankToUndefined(filters.contactEmail),
+		external_user_id: blankToUndefined(filters.externalUserId),
+		created_after: blankToUndefined(toInstant(filters.createdAfter, timeZone)),
+		created_before: blankToUndefined(toInstant(filters.createdBefore, timeZone)),
+		order_by: options.sortBy ?? 'last_message_at',
+		order: options.sortOrder ?? 'DESC',
+	};
+	for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+	const request = parseItemRequest(listConversationsSchema, raw, listConversationsLabels, ctx.getNode(), itemIndex);
+	return { request, limit: readLimit(ctx, itemIndex) };
+}
+
+export const getMany: Operation<ItemRequests<ListRequest>> = {
+	description,
+
+	async prepare(itemCount) {
+		return readItemRequests(this, itemCount, (itemIndex) => readListRequest(this, itemIndex));
+	},
+
+	async execute(itemIndex, scope, requests): Promise<IDataObject[]> {
+		const { request, limit } = requestOf(requests, itemIndex);
+		const list = CONVERSATION_LISTS[request.list];
+		const filters = conversationFilters(request);
+		return await libredeskRequestAllItems.call(
+			this,
+			scope.policy,
+			{
+				method: 'GET',
+				path: list.path,
+				qs: { ...(filters ? { filters } : {}), order_by: `conversations.${request.order_by}`, order: request.order },
+				itemIndex,
+				permission: list.permission,
+			},
+			limit,
+			PAGE_SIZE,
+		);
+	},
+};

@@ -1,0 +1,41 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { keyLocator } from './common.descriptions';
+
+/** Key/value pairs with keys picked from Libredesk's definitions, plus a JSON object for mapped data. */
+export function customAttributeFields(searchListMethod: string, appliesTo: 'conversation' | 'contact'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Attributes',
+			name: 'customAttributesUi',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Attribute',
+			default: {},
+			description: `${appliesTo === 'contact' ? 'Contact' : 'Conversation'} custom attributes to set`,
+			options: [
+				{
+					displayName: 'Attribute',
+					name: 'attribute',
+					values: [
+						keyLocator({
+							displayName: 'Key',
+							name: 'key',
+							searchListMethod,
+							description: `The attribute key, as defined in Libredesk under Admin → Custom attributes (applies to ${appliesTo})`,
+						}),
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Attributes (JSON)',
+			name: 'customAttributesJson',
+			type: 'json',
+			default: '{}',
+			description:
+				'A flat JSON object of attributes, e.g. an expression that maps a CRM object. Pairs set under Attributes win over the same keys here.',
+		},
+	];
+}
