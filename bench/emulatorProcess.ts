@@ -12,6 +12,8 @@ export interface EmulatorStats {
 	requests: number;
 	creates: number;
 	rateLimited: number;
+	/** First create request → last accepted create, as the server saw them (ms). */
+	createWindowMs: number;
 }
 
 export type EmulatorCommand =
@@ -28,12 +30,15 @@ function stats(emulator: LibredeskEmulator, syncAttribute: string): EmulatorStat
 		const key = conversation.custom_attributes[syncAttribute];
 		if (typeof key === 'string') perKey.set(key, (perKey.get(key) ?? 0) + 1);
 	}
+	const creates = emulator.requests.filter((request) => request.method === 'POST' && request.path === '/api/v1/conversations');
+	const accepted = creates.filter((request) => request.status === 200);
 	return {
+		createWindowMs: accepted.length > 0 ? accepted[accepted.length - 1].receivedAt - creates[0].receivedAt : 0,
 		conversations: emulator.store.conversations.length,
 		syncKeys: perKey.size,
 		duplicatedKeys: [...perKey.values()].filter((count) => count > 1).length,
 		requests: emulator.requests.length,
-		creates: emulator.requests.filter((request) => request.method === 'POST' && request.path === '/api/v1/conversations').length,
+		creates: creates.length,
 		rateLimited: emulator.requests.filter((request) => request.status === 429).length,
 	};
 }

@@ -92,6 +92,8 @@ export interface RealN8nResults {
 }
 
 interface RateLimitRun {
+	/** From the first create the server received to the last one it accepted. */
+	serverCreateSeconds: number;
 	seconds: number;
 	nodeSeconds: number;
 	createdPerNodeSecond: number;
@@ -170,6 +172,7 @@ export async function realN8nBench(): Promise<RealN8nResults> {
 			const { executionMs, nodeMs } = timesOf(execution.run);
 			return {
 				seconds: round(executionMs / 1000),
+				serverCreateSeconds: round(stats.createWindowMs / 1000),
 				nodeSeconds: round(nodeMs / 1000),
 				created: stats.syncKeys,
 				duplicated: stats.duplicatedKeys,
@@ -182,7 +185,7 @@ export async function realN8nBench(): Promise<RealN8nResults> {
 		const httpRequest = await limitedRun('benchHttpLimited');
 		for (const [name, result] of [['node', ours], ['httpRequest', httpRequest]] as const) {
 			console.log(
-				`  ${name.padEnd(12)} ${result.created} created, ${result.duplicated} duplicated, ${result.lost} lost; execution ${result.seconds} s = ${result.createdPerSecond} created/s, sync node ${result.nodeSeconds} s = ${result.createdPerNodeSecond} created/s`,
+				`  ${name.padEnd(12)} ${result.created} created, ${result.duplicated} duplicated, ${result.lost} lost; execution ${result.seconds} s = ${result.createdPerSecond} created/s, sync node ${result.nodeSeconds} s = ${result.createdPerNodeSecond} created/s; server saw creates over ${result.serverCreateSeconds} s`,
 			);
 		}
 		return { items, latency, ratios, rateLimit: { items: limited, limit: 20, ours, httpRequest } };

@@ -190,6 +190,25 @@ describe('Conversation → Create through the n8n engine', () => {
 	});
 });
 
+describe('validation as items are sent (Continue On Fail on)', () => {
+	test('an unknown custom attribute fails only its item, and the definitions are read once', async () => {
+		const items = [crmRecord(0, { extra: { plan: 'pro' } }), crmRecord(1, { extra: { loyalty_tier: 'gold' } }), crmRecord(2, { extra: { plan: 'basic' } })];
+		const result = await runNode({
+			credentials: credentialsFor(emulator),
+			items,
+			onError: 'continueRegularOutput',
+			parameters: createParameters({ additionalFields: { customAttributesJson: '={{ $json.extra }}' } }),
+		});
+		expect(result.output.map((item) => item.json.error)).toEqual([
+			undefined,
+			'Item 1: Custom Attributes key "loyalty_tier" is not defined for conversations in Libredesk',
+			undefined,
+		]);
+		expect(createRequests(emulator).map((request) => (request.json as { custom_attributes: unknown }).custom_attributes)).toEqual([{ plan: 'pro' }, { plan: 'basic' }]);
+		expect(emulator.requests.filter((request) => request.path === '/api/v1/custom-attributes')).toHaveLength(1);
+	});
+});
+
 describe('server errors', () => {
 	test('401 on a wrong secret carries the server message and what to check', async () => {
 		const result = await runNode({

@@ -34,6 +34,8 @@ export interface RecordedRequest {
 	status: number;
 	/** Whether the route's handler ran (false for auth failures, 404/405, rate limiting and faults that skip it). */
 	handled: boolean;
+	/** When the request arrived (ms since the epoch). */
+	receivedAt: number;
 }
 
 export interface EmulatorOptions extends Partial<EmulatorConfig> {
@@ -217,6 +219,7 @@ export class LibredeskEmulator {
 			rawBody: rawBody.toString('utf8'),
 			status: 0,
 			handled: false,
+			receivedAt: Date.now(),
 		};
 		const json = tryJson(record.rawBody);
 		if (json !== undefined) record.json = json;

@@ -93,8 +93,10 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 		)) as { statusCode: number; headers: IDataObject; body: unknown };
 		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 		const outcome = classifyResponse(response, retryAfterMs);
-		if (outcome.kind === 'http-error' && (outcome.status === 429 || retryAfterMs !== undefined)) {
-			policy.gate.pauseFor(retryAfterMs ?? backoffDelay(1, policy.maxWaitMs));
+		if (outcome.kind === 'http-error' && outcome.status === 429) {
+			policy.gate.rateLimited(retryAfterMs ?? backoffDelay(1, policy.maxWaitMs), Number(response.headers?.['x-ratelimit-limit']) || undefined);
+		} else if (outcome.kind === 'http-error' && retryAfterMs !== undefined) {
+			policy.gate.pauseFor(retryAfterMs);
 		}
 		return outcome;
 	} catch (error) {

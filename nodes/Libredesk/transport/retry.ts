@@ -13,21 +13,52 @@ export const DEFAULT_RETRY = { timeoutMs: 30_000, maxAttempts: 5, maxWaitMs: 60_
 
 const BASE_BACKOFF_MS = 250;
 
+/** A little under the announced rate, so that timer jitter does not tip a sliding window over. */
+const PACE_MARGIN = 1.02;
+
 /**
- * One pause shared by every request of a run: when the server says "slow down" (429), all requests in
- * flight wait for the Retry-After it gave, not just the one that was told.
+ * Shared by every request of a run. A 429 pauses all requests in flight for the Retry-After it gave, not just
+ * the one that was told. When the 429 also announces its limit (X-RateLimit-Limit, as Libredesk's own limiter
+ * does), requests are from then on spaced at that limit per Retry-After period, so the run settles just under
+ * the limit instead of bursting into it again after every pause.
  */
 export class BackoffGate {
 	private resumeAt = 0;
+	private intervalMs = 0;
+	private lastRelease = 0;
+	private line: Promise<void> = Promise.resolve();
 
 	pauseFor(ms: number): void {
 		this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
 	}
 
-	async wait(): Promise<void> {
-		for (let left = this.resumeAt - Date.now(); left > 0; left = this.resumeAt - Date.now()) {
-			await sleep(left);
+	rateLimited(retryAfterMs: number, announcedLimit?: number): void {
+		this.pauseFor(retryAfterMs);
+		if (announcedLimit && announcedLimit > 0 && retryAfterMs > 0) {
+			this.intervalMs = Math.max(this.intervalMs, (retryAfterMs / announcedLimit) * PACE_MARGIN);
 		}
+	}
+
+	/** Waits out a pause and, while pacing, for this request's turn in line. */
+	async wait(): Promise<void> {
+		await this.pause();
+		if (this.intervalMs === 0) return;
+		// One line, each turn measured from when the previous request really left: a late timer never
+		// squeezes two requests closer together than the interval.
+		const turn = this.line.then(async () => {
+			for (let due = this.dueAt(); due > Date.now(); due = this.dueAt()) await sleep(due - Date.now());
+			this.lastRelease = Date.now();
+		});
+		this.line = turn;
+		await turn;
+	}
+
+	private dueAt(): number {
+		return Math.max(this.resumeAt, this.lastRelease + this.intervalMs);
+	}
+
+	private async pause(): Promise<void> {
+		for (let left = this.resumeAt - Date.now(); left > 0; left = this.resumeAt - Date.now()) await sleep(left);
 	}
 }
 

@@ -194,8 +194,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['create'] } }, properties);
 
-function rawRequest(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
-	const fields = readCollection(ctx, 'additionalFields', itemIndex);
+function rawRequest(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObject): Record<string, unknown> {
 	const raw: Record<string, unknown> = {
 		inbox_id: blankToUndefined(locatorValue(ctx.getNodeParameter('inboxId', itemIndex))),
 		contact_email: ctx.getNodeParameter('contactEmail', itemIndex),
@@ -224,9 +223,18 @@ interface SyncSettings {
 	results: Map<number, Promise<IDataObject>>;
 }
 
+interface ItemRequest {
+	body: CreateConversationBody;
+	/** Binary properties of the item to upload as attachments. */
+	files: string[];
+}
+
 interface CreateBatch {
-	requests: Array<CreateConversationBody | Error>;
+	/** Validated up front (or the item's error); empty when items are validated as they are sent. */
+	requests: Array<ItemRequest | Error>;
 	sync?: SyncSettings;
+	/** The custom attribute keys Libredesk defines for conversations, fetched once when first needed. */
+	knownKeys?: () => Promise<Set<string>>;
 }
 
 function syncKeyOf(ctx: IExecuteFunctions, itemIndex: number): string {
@@ -241,17 +249,6 @@ function syncKeyOf(ctx: IExecuteFunctions, itemIndex: number): string {
 	return key;
 }
 
-function readRequest(ctx: IExecuteFunctions, itemIndex: number, syncAttribute?: string): CreateConversationBody {
-	const raw = rawRequest(ctx, itemIndex);
-	if (syncAttribute) {
-		const attributes = raw.custom_attributes ?? {};
-		if (typeof attributes === 'object' && attributes !== null && !Array.isArray(attributes)) {
-			raw.custom_attributes = { ...attributes, [syncAttribute]: syncKeyOf(ctx, itemIndex) };
-		}
-	}
-	return parseItemRequest(createConversationSchema, raw, createConversationLabels, ctx.getNode(), itemIndex);
-}
-
 async function conversationAttributeKeys(this: IExecuteFunctions, scope: RunScope): Promise<Set<string>> {
 	const definitions = await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject[] | null>>(this, scope.policy, {
 		method: 'GET',
@@ -261,20 +258,39 @@ async function conversationAttributeKeys(this: IExecuteFunctions, scope: RunScop
 	return new Set((definitions ?? []).map((definition) => String(definition.key)));
 }
 
-function rejectUnknownAttributes(ctx: IExecuteFunctions, known: Set<string>, requests: CreateBatch['requests']) {
-	requests.forEach((request, index) => {
-		if (request instanceof Error) return;
-		const unknown = Object.keys(request.custom_attributes ?? {}).filter((key) => !known.has(key));
-		if (unknown.length === 0) return;
-		requests[index] = new NodeOperationError(
-			ctx.getNode(),
-			`Item ${index}: Custom Attributes key ${unknown.map((key) => `"${key}"`).join(', ')} is not defined for conversations in Libredesk`,
-			{
-				itemIndex: index,
-				description: `Libredesk would silently drop it. Defined keys: ${[...known].join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Custom Attributes". Nothing was sent for this item.`,
-			},
-		);
-	});
+function unknownAttributesError(ctx: IExecuteFunctions, known: Set<string>, { body }: ItemRequest, index: number): NodeOperationError | undefined {
+	const unknown = Object.keys(body.custom_attributes ?? {}).filter((key) => !known.has(key));
+	if (unknown.length === 0) return undefined;
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Item ${index}: Custom Attributes key ${unknown.map((key) => `"${key}"`).join(', ')} is not defined for conversations in Libredesk`,
+		{
+			itemIndex: index,
+			description: `Libredesk would silently drop it. Defined keys: ${[...known].join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Custom Attributes". Nothing was sent for this item.`,
+		},
+	);
+}
+
+/**
+ * One item's request, validated, and the binary properties to upload with it (they must exist). Each
+ * parameter is read once: with n8n's sandboxed expression engine every evaluation counts. Throws the item's error.
+ */
+function validateItem(ctx: IExecuteFunctions, itemIndex: number, syncAttribute?: string): ItemRequest {
+	const fields = readCollection(ctx, 'additionalFields', itemIndex);
+	const raw = rawRequest(ctx, itemIndex, fields);
+	if (syncAttribute) {
+		const attributes = raw.custom_attributes ?? {};
+		if (typeof attributes === 'object' && attributes !== null && !Array.isArray(attributes)) {
+			raw.custom_attributes = { ...attributes, [syncAttribute]: syncKeyOf(ctx, itemIndex) };
+		}
+	}
+	const body = parseItemRequest(createConversationSchema, raw, createConversationLabels, ctx.getNode(), itemIndex);
+	return { body, files: binaryAttachmentNames(ctx, itemIndex, fields.binaryProperties) };
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+	let loaded: Promise<T> | undefined;
+	return async () => await (loaded ??= load());
 }
 
 async function prepareSync(this: IExecuteFunctions, scope: RunScope, requests: CreateBatch['requests'], attribute: string, known: Set<string>): Promise<SyncSettings> {
@@ -286,18 +302,18 @@ async function prepareSync(this: IExecuteFunctions, scope: RunScope, requests: C
 	const sync: SyncSettings = { attribute, index: new SyncIndex(this, scope.policy, attribute, scope.concurrency), keys: new Map(), leaders: new Map(), results: new Map() };
 	requests.forEach((request, itemIndex) => {
 		if (request instanceof Error) return;
-		const syncKey = String(request.custom_attributes?.[attribute]);
-		sync.keys.set(itemIndex, { syncKey, email: request.contact_email, externalUserId: request.external_user_id });
+		const { body } = request;
+		const syncKey = String(body.custom_attributes?.[attribute]);
+		sync.keys.set(itemIndex, { syncKey, email: body.contact_email, externalUserId: body.external_user_id });
 		if (!sync.leaders.has(syncKey)) sync.leaders.set(syncKey, itemIndex);
 	});
 	await sync.index.load([...sync.keys.values()]);
 	return sync;
 }
 
-async function createOne(this: IExecuteFunctions, scope: RunScope, request: CreateConversationBody, itemIndex: number, sync?: SyncSettings): Promise<IDataObject> {
+async function createOne(this: IExecuteFunctions, scope: RunScope, { body: request, files }: ItemRequest, itemIndex: number, sync?: SyncSettings): Promise<IDataObject> {
 	const target = sync?.keys.get(itemIndex);
 	// Upload before creating: a failed upload then fails the item with no conversation left behind (API.md §3 step 7).
-	const files = binaryAttachmentNames(this, itemIndex, readCollection(this, 'additionalFields', itemIndex).binaryProperties);
 	const uploaded = await uploadBinaryAttachments.call(this, scope, itemIndex, files);
 	const body = uploaded.length > 0 ? { ...request, attachments: [...(request.attachments ?? []), ...uploaded] } : request;
 	const { data } = await libredeskCreate.call(this, scope.policy, {
@@ -313,7 +329,7 @@ async function createOne(this: IExecuteFunctions, scope: RunScope, request: Crea
 }
 
 /** With sync on: skip what exists, let the first item of a key create, and the others share its result. */
-async function syncOne(this: IExecuteFunctions, scope: RunScope, request: CreateConversationBody, itemIndex: number, sync: SyncSettings): Promise<IDataObject> {
+async function syncOne(this: IExecuteFunctions, scope: RunScope, request: ItemRequest, itemIndex: number, sync: SyncSettings): Promise<IDataObject> {
 	const { syncKey } = sync.keys.get(itemIndex)!;
 	const existing = sync.index.find(syncKey);
 	if (existing) return { ...existing, syncStatus: 'skipped' };
@@ -335,6 +351,12 @@ async function syncOne(this: IExecuteFunctions, scope: RunScope, request: Create
 export const create: Operation<CreateBatch> = {
 	description,
 
+	/**
+	 * Items are validated up front when the run needs all of them before the first create: for the batched
+	 * sync look-ups, and without Continue On Fail, where one bad item must stop the node before anything is
+	 * sent. Otherwise each item is validated just before it is sent, so that evaluating the item's
+	 * expressions overlaps with waiting for the server.
+	 */
 	async prepare(itemCount, scope) {
 		const syncOn = this.getNodeParameter('skipIfSynced', 0, false) === true;
 		const attribute = syncOn ? String(locatorValue(this.getNodeParameter('syncAttribute', 0)) ?? '').trim() : undefined;
@@ -343,34 +365,44 @@ export const create: Operation<CreateBatch> = {
 				description: 'Pick the conversation custom attribute that stores the sync key.',
 			});
 		}
-		const requests: CreateBatch['requests'] = [];
+		const checkUnknown = scope.options.allowUnknownAttributes !== true;
+		const knownKeys = once(async () => await conversationAttributeKeys.call(this, scope));
+		const batch: CreateBatch = { requests: [], knownKeys: checkUnknown ? knownKeys : undefined };
+		if (!attribute && this.continueOnFail()) return batch;
+
+		const { requests } = batch;
 		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 			try {
-				const request = readRequest(this, itemIndex, attribute);
-				binaryAttachmentNames(this, itemIndex, readCollection(this, 'additionalFields', itemIndex).binaryProperties);
-				requests.push(request);
+				requests.push(validateItem(this, itemIndex, attribute));
 			} catch (error) {
 				requests.push(error as Error);
 			}
 		}
-		// Without Continue On Fail the run stops at a bad item anyway: stop before anything is sent.
-		const invalid = requests.find((request): request is Error => request instanceof Error);
-		if (invalid && !this.continueOnFail()) throw invalid;
+		const firstError = () => requests.find((request): request is Error => request instanceof Error);
+		if (firstError() && !this.continueOnFail()) throw firstError();
 
-		const checkUnknown = scope.options.allowUnknownAttributes !== true;
-		const anyAttributes = requests.some((request) => !(request instanceof Error) && Object.keys(request.custom_attributes ?? {}).length > 0);
-		if (!attribute && !(checkUnknown && anyAttributes)) return { requests };
-
-		const known = await conversationAttributeKeys.call(this, scope);
-		const sync = attribute ? await prepareSync.call(this, scope, requests, attribute, known) : undefined;
-		if (checkUnknown) rejectUnknownAttributes(this, known, requests);
-		const unknownAttribute = requests.find((request): request is Error => request instanceof Error);
-		if (unknownAttribute && !this.continueOnFail()) throw unknownAttribute;
-		return { requests, sync };
+		const valid = requests.filter((request): request is ItemRequest => !(request instanceof Error));
+		const anyAttributes = valid.some(({ body }) => Object.keys(body.custom_attributes ?? {}).length > 0);
+		if (attribute) batch.sync = await prepareSync.call(this, scope, requests, attribute, await knownKeys());
+		if (checkUnknown && anyAttributes) {
+			const known = await knownKeys();
+			requests.forEach((request, index) => {
+				if (!(request instanceof Error)) requests[index] = unknownAttributesError(this, known, request, index) ?? request;
+			});
+			if (firstError() && !this.continueOnFail()) throw firstError();
+		}
+		return batch;
 	},
 
 	async execute(itemIndex, scope, batch) {
-		const request = batch.requests[itemIndex];
+		let request = batch.requests[itemIndex];
+		if (request === undefined) {
+			request = validateItem(this, itemIndex);
+			if (batch.knownKeys && Object.keys(request.body.custom_attributes ?? {}).length > 0) {
+				const error = unknownAttributesError(this, await batch.knownKeys(), request, itemIndex);
+				if (error) throw error;
+			}
+		}
 		if (request instanceof Error) throw request;
 		if (batch.sync) return await syncOne.call(this, scope, request, itemIndex, batch.sync);
 		return await createOne.call(this, scope, request, itemIndex);
