@@ -4,6 +4,7 @@
  * process), and a raw axios loop doing the same requests, in the same run.
  */
 import { DEFAULT_CONCURRENCY } from '../nodes/Libredesk/actions/common.descriptions';
+import { FloorNode } from './floorNode';
 import { RemoteEmulator } from './remoteEmulator';
 import { figure, repeat, round, show } from './stats';
 import type { Figure } from './stats';
@@ -13,7 +14,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const REPS = QUICK ? 1 : 5;
 
 export interface EngineResults {
-	overhead: { items: number; ratio: Figure; nodeMsPerItem: Figure; rawMsPerItem: Figure };
+	overhead: { items: number; ratio: Figure; floorRatio: Figure; nodeMsPerItem: Figure; floorMsPerItem: Figure; rawMsPerItem: Figure };
 	concurrency: { items: number; latencyMs: number; seconds: Record<string, Figure>; speedup: Record<string, number> };
 	rateLimit: { items: number; limit: number; throughput: Figure; ratio: number; created: number; duplicated: number; lost: number };
 	scale: { msPerItem1k: Figure; msPerItem10k: Figure; growth: number; rssGrowthMb: number };
@@ -22,21 +23,33 @@ export interface EngineResults {
 
 async function overhead(emulator: RemoteEmulator): Promise<EngineResults['overhead']> {
 	const items = records(QUICK ? 100 : 300);
+	const floor = new FloorNode();
 	await timeRawAxios(emulator.url, items.slice(0, 50));
 	await timeNode(emulator.url, items.slice(0, 50), { concurrency: 1 });
-	const ratios: number[] = [];
-	const node: number[] = [];
-	const raw: number[] = [];
+	await timeNode(emulator.url, items.slice(0, 50), {}, false, floor);
+	const perItem = { node: [] as number[], floor: [] as number[], raw: [] as number[] };
+	const ratios = { raw: [] as number[], floor: [] as number[] };
 	for (let rep = 0; rep < REPS; rep++) {
 		await emulator.reset();
 		const rawMs = await timeRawAxios(emulator.url, items);
 		await emulator.reset();
+		const floorMs = (await timeNode(emulator.url, items, {}, false, floor)).ms;
+		await emulator.reset();
 		const nodeMs = (await timeNode(emulator.url, items, { concurrency: 1 })).ms;
-		raw.push(rawMs / items.length);
-		node.push(nodeMs / items.length);
-		ratios.push(nodeMs / rawMs);
+		perItem.raw.push(rawMs / items.length);
+		perItem.floor.push(floorMs / items.length);
+		perItem.node.push(nodeMs / items.length);
+		ratios.raw.push(nodeMs / rawMs);
+		ratios.floor.push(nodeMs / floorMs);
 	}
-	return { items: items.length, ratio: figure(ratios), nodeMsPerItem: figure(node), rawMsPerItem: figure(raw) };
+	return {
+		items: items.length,
+		ratio: figure(ratios.raw),
+		floorRatio: figure(ratios.floor),
+		nodeMsPerItem: figure(perItem.node),
+		floorMsPerItem: figure(perItem.floor),
+		rawMsPerItem: figure(perItem.raw),
+	};
 }
 
 async function concurrency(emulator: RemoteEmulator): Promise<EngineResults['concurrency']> {
@@ -115,7 +128,9 @@ export async function engineBench(): Promise<EngineResults> {
 		const results = {} as EngineResults;
 		console.log('engine 1/5: per-item overhead vs raw axios (concurrency 1, latency 0)…');
 		results.overhead = await overhead(emulator);
-		console.log(`  node/raw = ${show(results.overhead.ratio)}  (node ${show(results.overhead.nodeMsPerItem, ' ms')}/item, raw ${show(results.overhead.rawMsPerItem, ' ms')}/item)`);
+		const { overhead: o } = results;
+		console.log(`  node/raw axios = ${show(o.ratio)}; node/n8n floor = ${show(o.floorRatio)}`);
+		console.log(`  per item: node ${show(o.nodeMsPerItem, ' ms')}, n8n floor ${show(o.floorMsPerItem, ' ms')}, raw axios ${show(o.rawMsPerItem, ' ms')}`);
 		console.log('engine 2/5: concurrency speedup at 50 ms latency…');
 		results.concurrency = await concurrency(emulator);
 		for (const [level, seconds] of Object.entries(results.concurrency.seconds)) {

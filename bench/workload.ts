@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark harness, not node code */
 import axios from 'axios';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { ADMIN } from '../test/emulator';
 import { runNode } from '../test/helpers/engine';
@@ -37,9 +37,9 @@ export interface NodeRunResult {
 }
 
 /** One run of the node through n8n's engine; wall time of the whole execution. */
-export async function timeNode(url: string, items: IDataObject[], options: INodeParameters, dedupe = false): Promise<NodeRunResult> {
+export async function timeNode(url: string, items: IDataObject[], options: INodeParameters, dedupe = false, nodeType?: INodeType): Promise<NodeRunResult> {
 	const started = performance.now();
-	const result = await runNode({ credentials: credentials(url), items, parameters: parameters(options, dedupe), onError: 'continueRegularOutput' });
+	const result = await runNode({ credentials: credentials(url), items, parameters: parameters(options, dedupe), onError: 'continueRegularOutput', nodeType });
 	const ms = performance.now() - started;
 	if (result.error) throw result.error;
 	return { ms, outputs: result.output.length, errors: result.output.filter((item) => item.json.error).length };

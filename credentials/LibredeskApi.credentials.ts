@@ -73,5 +73,18 @@ export class LibredeskApi implements ICredentialType {
 			url: '/api/v1/agents/me',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Libredesk rejected the API key or secret. Check both (the secret is shown only once when the key is generated) and that the API user is enabled.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 404, message: 'No Libredesk API at this Base URL: enter the address of your Libredesk without /api/v1.' },
+			},
+		],
 	};
 }

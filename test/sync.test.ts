@@ -69,6 +69,18 @@ describe('Skip If Already Synced', () => {
 		expect(createRequests(emulator)).toHaveLength(0);
 	});
 
+	test('a look-up Libredesk refuses stops the run before anything is created, naming the permission', async () => {
+		emulator.faults.add(
+			{ method: 'GET', path: '/api/v1/conversations/all' },
+			{ type: 'respond', status: 403, body: '{"status":"error","message":"Permission denied","data":null,"error_type":"PermissionException"}' },
+			{ times: 5 },
+		);
+		const result = await runNode({ credentials: credentialsFor(emulator), items: crmRecords(250), parameters: syncParameters() });
+		expect(result.error?.message).toBe('Libredesk: Permission denied');
+		expect(result.error?.description).toMatch(/conversations:read_all/);
+		expect(createRequests(emulator)).toHaveLength(0);
+	});
+
 	test('an item without a sync key fails alone', async () => {
 		const result = await sync([crmRecord(1), crmRecord(2, { id: '' })]);
 		expect(result.output[0].json.syncStatus).toBe('created');

@@ -150,6 +150,7 @@ describe('real n8n server: credential test as the editor runs it', () => {
 	test('the same credential with a wrong secret typed in fails the test', async () => {
 		const result = await testCredential({ ...(await storedData()), apiSecret: WRONG_SECRET });
 		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Libredesk rejected the API key or secret/);
 		expect(result.message).not.toContain(WRONG_SECRET);
 		expect(emulator.requests.at(-1)).toMatchObject({ path: '/api/v1/agents/me', status: 401 });
 	});

@@ -163,12 +163,14 @@ export interface RunOptions {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/** The workflow's time zone setting (n8n's default otherwise). */
 	timezone?: string;
+	/** Runs another node type in the Libredesk node's place (the benchmark's floor). */
+	nodeType?: INodeType;
 }
 
 export async function runNode(options: RunOptions): Promise<NodeRun> {
 	const node = libredeskNode(options.parameters, options.onError ? { onError: options.onError } : {});
 	const workflowData = { id: 'wf-test', name: 'Libredesk test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' as const, ...(options.timezone ? { timezone: options.timezone } : {}) } };
-	const workflow = new Workflow({ ...workflowData, nodeTypes: nodeTypes() });
+	const workflow = new Workflow({ ...workflowData, nodeTypes: nodeTypes(options.nodeType ? { [NODE_TYPE]: options.nodeType } : {}) });
 	const hooks = new ExecutionLifecycleHooks('manual', '1', { ...workflowData, isArchived: false, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null });
 	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
 	const runExecutionData = createRunExecutionData({

@@ -13,8 +13,13 @@ export const DEFAULT_RETRY = { timeoutMs: 30_000, maxAttempts: 5, maxWaitMs: 60_
 
 const BASE_BACKOFF_MS = 250;
 
+/** Sleeps until the time `until()` gives has passed; it is asked again after each sleep, as it may move. */
+async function sleepUntil(until: () => number): Promise<void> {
+	for (let left = until() - Date.now(); left > 0; left = until() - Date.now()) await sleep(left);
+}
+
 /** A little under the announced rate, so that timer jitter does not tip a sliding window over. */
-const PACE_MARGIN = 1.02;
+const PACE_MARGIN = 1.01;
 
 /**
  * Shared by every request of a run. A 429 pauses all requests in flight for the Retry-After it gave, not just
@@ -46,7 +51,7 @@ export class BackoffGate {
 		// One line, each turn measured from when the previous request really left: a late timer never
 		// squeezes two requests closer together than the interval.
 		const turn = this.line.then(async () => {
-			for (let due = this.dueAt(); due > Date.now(); due = this.dueAt()) await sleep(due - Date.now());
+			await sleepUntil(() => this.dueAt());
 			this.lastRelease = Date.now();
 		});
 		this.line = turn;
@@ -58,7 +63,7 @@ export class BackoffGate {
 	}
 
 	private async pause(): Promise<void> {
-		for (let left = this.resumeAt - Date.now(); left > 0; left = this.resumeAt - Date.now()) await sleep(left);
+		await sleepUntil(() => this.resumeAt);
 	}
 }
 

@@ -1,4 +1,4 @@
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { createConversationLabels, createConversationSchema } from '../../request/createConversation';
@@ -223,6 +223,8 @@ interface SyncSettings {
 	results: Map<number, Promise<IDataObject>>;
 }
 
+const YIELD_EVERY = 20;
+
 interface ItemRequest {
 	body: CreateConversationBody;
 	/** Binary properties of the item to upload as attachments. */
@@ -293,22 +295,22 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 	return async () => await (loaded ??= load());
 }
 
-async function prepareSync(this: IExecuteFunctions, scope: RunScope, requests: CreateBatch['requests'], attribute: string, known: Set<string>): Promise<SyncSettings> {
+/** Checks the sync key attribute before anything else, and sets up the look-up the items are added to. */
+function startSync(this: IExecuteFunctions, scope: RunScope, attribute: string, known: Set<string>): SyncSettings {
 	if (!known.has(attribute)) {
 		throw new NodeOperationError(this.getNode(), `Sync Key Attribute "${attribute}" is not defined for conversations in Libredesk`, {
 			description: `Libredesk drops undefined custom attributes, so the sync key would never be stored and every run would create duplicates. Define a text attribute with key "${attribute}" (Admin → Custom attributes, applies to Conversation) or pick an existing one: ${[...known].join(', ') || '(none defined)'}. Nothing was created.`,
 		});
 	}
-	const sync: SyncSettings = { attribute, index: new SyncIndex(this, scope.policy, attribute, scope.concurrency), keys: new Map(), leaders: new Map(), results: new Map() };
-	requests.forEach((request, itemIndex) => {
-		if (request instanceof Error) return;
-		const { body } = request;
-		const syncKey = String(body.custom_attributes?.[attribute]);
-		sync.keys.set(itemIndex, { syncKey, email: body.contact_email, externalUserId: body.external_user_id });
-		if (!sync.leaders.has(syncKey)) sync.leaders.set(syncKey, itemIndex);
-	});
-	await sync.index.load([...sync.keys.values()]);
-	return sync;
+	return { attribute, index: new SyncIndex(this, scope.policy, attribute, scope.concurrency), keys: new Map(), leaders: new Map(), results: new Map() };
+}
+
+function track(sync: SyncSettings, itemIndex: number, { body }: ItemRequest): void {
+	const syncKey = String(body.custom_attributes?.[sync.attribute]);
+	const target = { syncKey, email: body.contact_email, externalUserId: body.external_user_id };
+	sync.keys.set(itemIndex, target);
+	if (!sync.leaders.has(syncKey)) sync.leaders.set(syncKey, itemIndex);
+	sync.index.add(target);
 }
 
 async function createOne(this: IExecuteFunctions, scope: RunScope, { body: request, files }: ItemRequest, itemIndex: number, sync?: SyncSettings): Promise<IDataObject> {
@@ -371,19 +373,27 @@ export const create: Operation<CreateBatch> = {
 		if (!attribute && this.continueOnFail()) return batch;
 
 		const { requests } = batch;
+		const sync = attribute ? startSync.call(this, scope, attribute, await knownKeys()) : undefined;
 		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 			try {
-				requests.push(validateItem(this, itemIndex, attribute));
+				const request = validateItem(this, itemIndex, attribute);
+				requests.push(request);
+				if (sync) track(sync, itemIndex, request);
 			} catch (error) {
 				requests.push(error as Error);
 			}
+			// Reading items is synchronous work: let the look-ups already started make progress meanwhile.
+			if (sync && itemIndex % YIELD_EVERY === YIELD_EVERY - 1) await sleep(0);
 		}
 		const firstError = () => requests.find((request): request is Error => request instanceof Error);
 		if (firstError() && !this.continueOnFail()) throw firstError();
 
 		const valid = requests.filter((request): request is ItemRequest => !(request instanceof Error));
 		const anyAttributes = valid.some(({ body }) => Object.keys(body.custom_attributes ?? {}).length > 0);
-		if (attribute) batch.sync = await prepareSync.call(this, scope, requests, attribute, await knownKeys());
+		if (sync) {
+			await sync.index.settle();
+			batch.sync = sync;
+		}
 		if (checkUnknown && anyAttributes) {
 			const known = await knownKeys();
 			requests.forEach((request, index) => {
