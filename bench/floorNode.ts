@@ -1,4 +1,5 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { Libredesk } from '../nodes/Libredesk/Libredesk.node';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 /**
@@ -19,7 +20,8 @@ export class FloorNode implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'libredeskApi', required: true }],
-		properties: [],
+		// The same parameters as the Libredesk node, so that n8n resolves them the same way.
+		properties: new Libredesk().description.properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

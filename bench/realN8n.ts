@@ -39,7 +39,7 @@ function libredeskNode(parameters: INodeParameters): INode {
 		position: [440, 0],
 		parameters,
 		credentials: { libredeskApi: CREDENTIAL },
-		onError: 'continueRegularOutput',
+		// n8n's default (stop on error), like the HTTP Request node beside it.
 	};
 }
 

@@ -1,19 +1,24 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmark harness, not node code */
-import { writeFileSync } from 'node:fs';
+/**
+ * npm run bench [engine|real-n8n]: both sections by default. Results go to bench/results.json; a section not
+ * run keeps its previous figures there.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { engineBench } from './engine';
 import { realN8nBench } from './realN8n';
 
 async function main() {
-	const started = Date.now();
 	const only = process.argv[2];
-	const engine = only === 'real-n8n' ? undefined : await engineBench();
-	const realN8n = only === 'engine' ? undefined : await realN8nBench();
-	const results = { when: new Date().toISOString(), node: process.version, cpus: 2, engine, realN8n, seconds: Math.round((Date.now() - started) / 1000) };
 	const file = path.resolve(__dirname, '../../bench/results.json');
+	const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+	const started = Date.now();
+	const engine = only === 'real-n8n' ? previous.engine : { when: new Date().toISOString(), ...(await engineBench()) };
+	const realN8n = only === 'engine' ? previous.realN8n : { when: new Date().toISOString(), ...(await realN8nBench()) };
+	const results = { node: process.version, cpus: 2, engine, realN8n };
 	writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-	console.log(`\nwritten to bench/results.json (${results.seconds} s)`);
+	console.log(`\nwritten to bench/results.json (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
 main().catch((error) => {

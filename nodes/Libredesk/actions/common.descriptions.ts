@@ -84,6 +84,23 @@ export const paginationFields: INodeProperties[] = [
 	},
 ];
 
+/** Sort By / Sort Order options for a list operation, over the fields Libredesk allows ordering by. */
+export function sortOptions(fields: Array<{ name: string; value: string }>, defaultField: string): INodeProperties[] {
+	return [
+		{ displayName: 'Sort By', name: 'sortBy', type: 'options', options: fields, default: defaultField },
+		{
+			displayName: 'Sort Order',
+			name: 'sortOrder',
+			type: 'options',
+			options: [
+				{ name: 'Ascending', value: 'ASC' },
+				{ name: 'Descending', value: 'DESC' },
+			],
+			default: 'DESC',
+		},
+	];
+}
+
 /** Options every operation has: how hard the node tries and how many requests it keeps in flight. */
 export const requestOptions: INodeProperties[] = [
 	{

@@ -8,7 +8,7 @@ import { readLimit } from '../../request/pagination';
 import { blankToUndefined, readCollection } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequestAllItems } from '../../transport';
-import { optionsCollection, paginationFields } from '../common.descriptions';
+import { optionsCollection, sortOptions, paginationFields } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
 import type { Operation } from '../types';
@@ -48,29 +48,16 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([
-		{
-			displayName: 'Sort By',
-			name: 'sortBy',
-			type: 'options',
-			options: [
+	optionsCollection(
+		sortOptions(
+			[
 				{ name: 'Created At', value: 'created_at' },
 				{ name: 'Email', value: 'email' },
 				{ name: 'Updated At', value: 'updated_at' },
 			],
-			default: 'created_at',
-		},
-		{
-			displayName: 'Sort Order',
-			name: 'sortOrder',
-			type: 'options',
-			options: [
-				{ name: 'Ascending', value: 'ASC' },
-				{ name: 'Descending', value: 'DESC' },
-			],
-			default: 'DESC',
-		},
-	]),
+			'created_at',
+		),
+	),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['getMany'] } }, properties);

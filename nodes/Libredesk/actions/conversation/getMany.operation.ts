@@ -8,7 +8,7 @@ import { readLimit } from '../../request/pagination';
 import { blankToUndefined, locatorValue, readCollection } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequestAllItems } from '../../transport';
-import { idLocator, nameLocator, optionsCollection, paginationFields } from '../common.descriptions';
+import { idLocator, nameLocator, optionsCollection, sortOptions, paginationFields } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
 import type { Operation } from '../types';
@@ -80,30 +80,17 @@ const properties: INodeProperties[] = [
 			idLocator({ displayName: 'Team', name: 'teamId', searchListMethod: 'searchTeams', description: 'Only conversations assigned to this team' }),
 		],
 	},
-	optionsCollection([
-		{
-			displayName: 'Sort By',
-			name: 'sortBy',
-			type: 'options',
-			options: [
+	optionsCollection(
+		sortOptions(
+			[
 				{ name: 'Created At', value: 'created_at' },
 				{ name: 'Last Interaction At', value: 'last_interaction_at' },
 				{ name: 'Last Message At', value: 'last_message_at' },
 				{ name: 'Waiting Since', value: 'waiting_since' },
 			],
-			default: 'last_message_at',
-		},
-		{
-			displayName: 'Sort Order',
-			name: 'sortOrder',
-			type: 'options',
-			options: [
-				{ name: 'Ascending', value: 'ASC' },
-				{ name: 'Descending', value: 'DESC' },
-			],
-			default: 'DESC',
-		},
-	]),
+			'last_message_at',
+		),
+	),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['getMany'] } }, properties);
