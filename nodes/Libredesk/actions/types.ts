@@ -18,3 +18,9 @@ export interface Operation<Batch = unknown> {
 	/** One item: its output record(s). Throwing fails only this item. */
 	execute(this: IExecuteFunctions, itemIndex: number, scope: RunScope, batch: Batch): Promise<IDataObject | IDataObject[]>;
 }
+
+/** A list operation's validated request and how many records to return (undefined = Return All). */
+export interface ListRequest<Request> {
+	request: Request;
+	limit?: number;
+}

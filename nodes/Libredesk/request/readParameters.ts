@@ -13,6 +13,11 @@ export function blankToUndefined(value: unknown): unknown {
 	return value;
 }
 
+/** The fields that are set: undefined ones are left out of the request rather than sent. */
+export function definedOnly(raw: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
+}
+
 export function readCollection(ctx: IExecuteFunctions, name: string, itemIndex: number): IDataObject {
 	return (ctx.getNodeParameter(name, itemIndex, {}) ?? {}) as IDataObject;
 }

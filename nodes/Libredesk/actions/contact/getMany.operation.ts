@@ -5,13 +5,13 @@ import { toInstant } from '../../request/fields';
 import { contactFilters, listContactsLabels, listContactsSchema } from '../../request/listContacts';
 import type { ListContactsRequest } from '../../request/listContacts';
 import { readLimit } from '../../request/pagination';
-import { blankToUndefined, readCollection } from '../../request/readParameters';
+import { blankToUndefined, readCollection, definedOnly } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequestAllItems } from '../../transport';
 import { optionsCollection, sortOptions, paginationFields } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
-import type { Operation } from '../types';
+import type { ListRequest, Operation } from '../types';
 
 const PAGE_SIZE = 500;
 
@@ -62,27 +62,21 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['getMany'] } }, properties);
 
-interface ListRequest {
-	request: ListContactsRequest;
-	limit?: number;
-}
-
-function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest {
+function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest<ListContactsRequest> {
 	const filters = readCollection(ctx, 'filters', itemIndex);
 	const options = readCollection(ctx, 'options', itemIndex);
 	const timeZone = ctx.getTimezone();
-	const raw: Record<string, unknown> = {
+	const raw = definedOnly({
 		email: blankToUndefined(filters.email),
 		created_after: blankToUndefined(toInstant(filters.createdAfter, timeZone)),
 		created_before: blankToUndefined(toInstant(filters.createdBefore, timeZone)),
 		order_by: options.sortBy ?? 'created_at',
 		order: options.sortOrder ?? 'DESC',
-	};
-	for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+	});
 	return { request: parseItemRequest(listContactsSchema, raw, listContactsLabels, ctx.getNode(), itemIndex), limit: readLimit(ctx, itemIndex) };
 }
 
-export const getMany: Operation<ItemRequests<ListRequest>> = {
+export const getMany: Operation<ItemRequests<ListRequest<ListContactsRequest>>> = {
 	description,
 
 	async prepare(itemCount) {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { createConversationLabels, createConversationSchema } from '../../request/createConversation';
 import type { CreateConversationBody } from '../../request/createConversation';
-import { blankToUndefined, customAttributesFrom, locatorValue, readCollection, toIdList } from '../../request/readParameters';
+import { blankToUndefined, customAttributesFrom, locatorValue, readCollection, toIdList, definedOnly } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskCreate, libredeskRequest } from '../../transport';
 import { binaryAttachmentNames, binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
@@ -195,7 +195,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['create'] } }, properties);
 
 function rawRequest(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObject): Record<string, unknown> {
-	const raw: Record<string, unknown> = {
+	const raw = definedOnly({
 		inbox_id: blankToUndefined(locatorValue(ctx.getNodeParameter('inboxId', itemIndex))),
 		contact_email: ctx.getNodeParameter('contactEmail', itemIndex),
 		first_name: ctx.getNodeParameter('firstName', itemIndex),
@@ -208,8 +208,7 @@ function rawRequest(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObje
 		external_user_id: blankToUndefined(fields.externalUserId),
 		custom_attributes: customAttributesFrom(fields.customAttributesJson, fields.customAttributesUi),
 		attachments: toIdList(fields.attachmentIds),
-	};
-	for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+	});
 	return raw;
 }
 

@@ -5,13 +5,13 @@ import { CONVERSATION_LISTS, conversationFilters, listConversationsLabels, listC
 import type { ListConversationsRequest } from '../../request/listConversations';
 import { toInstant } from '../../request/fields';
 import { readLimit } from '../../request/pagination';
-import { blankToUndefined, locatorValue, readCollection } from '../../request/readParameters';
+import { blankToUndefined, locatorValue, readCollection, definedOnly } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequestAllItems } from '../../transport';
 import { idLocator, nameLocator, optionsCollection, sortOptions, paginationFields } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
-import type { Operation } from '../types';
+import type { ListRequest, Operation } from '../types';
 
 /** Libredesk's largest page. */
 const PAGE_SIZE = 500;
@@ -95,17 +95,11 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['getMany'] } }, properties);
 
-interface ListRequest {
-	request: ListConversationsRequest;
-	/** undefined = Return All */
-	limit?: number;
-}
-
-function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest {
+function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest<ListConversationsRequest> {
 	const filters = readCollection(ctx, 'filters', itemIndex);
 	const options = readCollection(ctx, 'options', itemIndex);
 	const timeZone = ctx.getTimezone();
-	const raw: Record<string, unknown> = {
+	const raw = definedOnly({
 		list: ctx.getNodeParameter('list', itemIndex),
 		status: blankToUndefined(locatorValue(filters.status)),
 		inbox_id: blankToUndefined(locatorValue(filters.inboxId)),
@@ -117,13 +111,12 @@ function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest
 		created_before: blankToUndefined(toInstant(filters.createdBefore, timeZone)),
 		order_by: options.sortBy ?? 'last_message_at',
 		order: options.sortOrder ?? 'DESC',
-	};
-	for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+	});
 	const request = parseItemRequest(listConversationsSchema, raw, listConversationsLabels, ctx.getNode(), itemIndex);
 	return { request, limit: readLimit(ctx, itemIndex) };
 }
 
-export const getMany: Operation<ItemRequests<ListRequest>> = {
+export const getMany: Operation<ItemRequests<ListRequest<ListConversationsRequest>>> = {
 	description,
 
 	async prepare(itemCount) {

@@ -1,7 +1,7 @@
 import { NodeOperationError, randomString, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { blankToUndefined, locatorValue, readCollection, toIdList, toTextList } from '../../request/readParameters';
+import { blankToUndefined, locatorValue, readCollection, toIdList, toTextList, definedOnly } from '../../request/readParameters';
 import { sendMessageLabels, sendMessageSchema } from '../../request/sendMessage';
 import type { SendMessageRequest } from '../../request/sendMessage';
 import { parseItemRequest } from '../../request/validate';
@@ -95,7 +95,7 @@ interface Outgoing {
 function readOutgoing(ctx: IExecuteFunctions, itemIndex: number): Outgoing {
 	const fields = readCollection(ctx, 'additionalFields', itemIndex);
 	const isNote = ctx.getNodeParameter('messageType', itemIndex) === 'note';
-	const raw: Record<string, unknown> = {
+	const raw = definedOnly({
 		conversation: locatorValue(ctx.getNodeParameter('conversation', itemIndex)),
 		private: isNote,
 		message: ctx.getNodeParameter('message', itemIndex),
@@ -103,8 +103,7 @@ function readOutgoing(ctx: IExecuteFunctions, itemIndex: number): Outgoing {
 		cc: isNote ? undefined : toTextList(fields.cc),
 		bcc: isNote ? undefined : toTextList(fields.bcc),
 		attachments: toIdList(fields.attachmentIds),
-	};
-	for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+	});
 	const request = parseItemRequest(sendMessageSchema, raw, sendMessageLabels, ctx.getNode(), itemIndex);
 	return { request, binaryProperties: binaryAttachmentNames(ctx, itemIndex, blankToUndefined(fields.binaryProperties)) };
 }

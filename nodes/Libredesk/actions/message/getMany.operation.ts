@@ -10,7 +10,7 @@ import { libredeskRequestAllItems } from '../../transport';
 import { conversationLocator, optionsCollection, paginationFields } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
-import type { Operation } from '../types';
+import type { ListRequest, Operation } from '../types';
 
 const PAGE_SIZE = 500;
 
@@ -54,12 +54,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getMany'] } }, properties);
 
-interface ListRequest {
-	request: ListMessagesRequest;
-	limit?: number;
-}
-
-function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest {
+function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest<ListMessagesRequest> {
 	const filters = readCollection(ctx, 'filters', itemIndex);
 	const raw = {
 		conversation: locatorValue(ctx.getNodeParameter('conversation', itemIndex)),
@@ -69,7 +64,7 @@ function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest
 	return { request: parseItemRequest(listMessagesSchema, raw, listMessagesLabels, ctx.getNode(), itemIndex), limit: readLimit(ctx, itemIndex) };
 }
 
-export const getMany: Operation<ItemRequests<ListRequest>> = {
+export const getMany: Operation<ItemRequests<ListRequest<ListMessagesRequest>>> = {
 	description,
 
 	async prepare(itemCount) {
