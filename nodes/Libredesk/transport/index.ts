@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -7,6 +7,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	JsonObject,
 } from 'n8n-workflow';
 
 import { ambiguousCreateError, outcomeToError } from './errors';
@@ -100,7 +101,10 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 		}
 		return outcome;
 	} catch (error) {
-		return networkOutcome(errorCode(error));
+		const code = errorCode(error);
+		// The execution was cancelled: nothing to retry.
+		if (code === 'ERR_CANCELED') throw new NodeApiError(ctx.getNode(), error as JsonObject);
+		return networkOutcome(code);
 	}
 }
 
