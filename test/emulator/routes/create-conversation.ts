@@ -2,7 +2,7 @@
 /** POST /api/v1/conversations — cmd/conversation.go handleCreateConversation, step by step. */
 import { ApiError, MSG, newError, success } from '../envelope';
 import { decodeBody, T } from '../godecode';
-import { newUuid, now } from '../clock';
+import { now } from '../clock';
 import { validEmail } from '../text';
 import { conversationView } from '../views';
 import { blankUser, type ConversationRecord, type JsonObject, type UserRecord } from '../store';
@@ -95,40 +95,14 @@ function createContact(env: Env, req: CreateConversationRequest): number {
 }
 
 function insertConversation(env: Env, req: CreateConversationRequest, contactId: number): ConversationRecord {
-	const at = now();
-	const reference = env.store.nextReferenceNumber();
-	const conversation: ConversationRecord = {
-		id: env.store.nextId('conversations'),
-		created_at: at,
-		updated_at: at,
-		uuid: newUuid(),
-		reference_number: reference,
+	const conversation = env.store.addConversation({
 		contact_id: contactId,
 		inbox_id: req.inbox_id,
 		status_id: env.store.statuses.find((s) => s.name === 'Open')?.id ?? 1,
-		priority_id: null,
-		assigned_user_id: null,
-		assigned_team_id: null,
-		sla_policy_id: null,
-		meta: {},
 		custom_attributes: req.custom_attributes ?? {},
-		tag_ids: [],
-		subject: `${req.subject} - #${reference}`,
-		first_reply_at: null,
-		last_reply_at: null,
-		closed_at: null,
-		resolved_at: null,
-		waiting_since: null,
-		snoozed_until: null,
-		last_message_at: at,
-		last_message: '',
-		last_message_sender: null,
-		last_interaction: null,
-		last_interaction_at: null,
-		last_interaction_sender: null,
-		next_sla_deadline_at: null,
-	};
-	env.store.conversations.push(conversation);
+	});
+	// CONCAT(subject, ' - ', '#' || ref): the reference number is only known once the row is inserted.
+	conversation.subject = `${req.subject} - #${conversation.reference_number}`;
 	return conversation;
 }
 
