@@ -4,6 +4,7 @@ import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { ADMIN } from '../test/emulator';
 import { runNode } from '../test/helpers/engine';
+import { createParameters, syncParameters } from '../test/helpers/fixtures';
 import type { TestCredentials } from '../test/helpers/engine';
 
 export function records(count: number, offset = 0): IDataObject[] {
@@ -14,18 +15,9 @@ export function records(count: number, offset = 0): IDataObject[] {
 }
 
 export function parameters(options: INodeParameters, dedupe: boolean): INodeParameters {
-	return {
-		resource: 'conversation',
-		operation: 'create',
-		inboxId: { __rl: true, mode: 'id', value: '1' },
-		contactEmail: '={{ $json.email }}',
-		firstName: '={{ $json.firstName }}',
-		initiator: 'contact',
-		content: '={{ $json.message }}',
-		additionalFields: { customAttributesUi: { attribute: [{ key: 'plan', value: '={{ $json.plan }}' }, { key: 'crm_sync_key', value: '={{ $json.id }}' }] } },
-		...(dedupe ? { skipIfSynced: true, syncKey: '={{ $json.id }}', syncAttribute: { __rl: true, mode: 'key', value: 'crm_sync_key' } } : {}),
-		options,
-	};
+	const attributes = { customAttributesUi: { attribute: [{ key: 'plan', value: '={{ $json.plan }}' }, { key: 'crm_sync_key', value: '={{ $json.id }}' }] } };
+	const overrides = { additionalFields: attributes, options };
+	return dedupe ? syncParameters(overrides) : createParameters(overrides);
 }
 
 export const credentials = (url: string): TestCredentials => ({ baseUrl: url, apiKey: ADMIN.apiKey, apiSecret: ADMIN.apiSecret, authStyle: 'token' });
