@@ -19,8 +19,3 @@ export interface Operation<Batch = unknown> {
 	execute(this: IExecuteFunctions, itemIndex: number, scope: RunScope, batch: Batch): Promise<IDataObject | IDataObject[]>;
 }
 
-/** A list operation's validated request and how many records to return (undefined = Return All). */
-export interface ListRequest<Request> {
-	request: Request;
-	limit?: number;
-}

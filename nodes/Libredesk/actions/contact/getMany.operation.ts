@@ -1,19 +1,13 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { toInstant } from '../../request/fields';
 import { contactFilters, listContactsLabels, listContactsSchema } from '../../request/listContacts';
 import type { ListContactsRequest } from '../../request/listContacts';
-import { readLimit } from '../../request/pagination';
 import { blankToUndefined, readCollection, definedOnly } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
-import { libredeskRequestAllItems } from '../../transport';
 import { optionsCollection, sortOptions, paginationFields } from '../common.descriptions';
-import { readItemRequests, requestOf } from '../itemRequests';
-import type { ItemRequests } from '../itemRequests';
-import type { ListRequest, Operation } from '../types';
-
-const PAGE_SIZE = 500;
+import { listOperation } from '../listOperation';
 
 const properties: INodeProperties[] = [
 	...paginationFields,
@@ -62,7 +56,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['getMany'] } }, properties);
 
-function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest<ListContactsRequest> {
+function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListContactsRequest {
 	const filters = readCollection(ctx, 'filters', itemIndex);
 	const options = readCollection(ctx, 'options', itemIndex);
 	const timeZone = ctx.getTimezone();
@@ -73,31 +67,15 @@ function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest
 		order_by: options.sortBy ?? 'created_at',
 		order: options.sortOrder ?? 'DESC',
 	});
-	return { request: parseItemRequest(listContactsSchema, raw, listContactsLabels, ctx.getNode(), itemIndex), limit: readLimit(ctx, itemIndex) };
+	return parseItemRequest(listContactsSchema, raw, listContactsLabels, ctx.getNode(), itemIndex);
 }
 
-export const getMany: Operation<ItemRequests<ListRequest<ListContactsRequest>>> = {
-	description,
-
-	async prepare(itemCount) {
-		return readItemRequests(this, itemCount, (itemIndex) => readListRequest(this, itemIndex));
-	},
-
-	async execute(itemIndex, scope, requests): Promise<IDataObject[]> {
-		const { request, limit } = requestOf(requests, itemIndex);
-		const filters = contactFilters(request);
-		return await libredeskRequestAllItems.call(
-			this,
-			scope.policy,
-			{
-				method: 'GET',
-				path: '/api/v1/contacts',
-				qs: { ...(filters ? { filters } : {}), order_by: `users.${request.order_by}`, order: request.order },
-				itemIndex,
-				permission: 'contacts:read_all',
-			},
-			limit,
-			PAGE_SIZE,
-		);
-	},
-};
+export const getMany = listOperation(description, readListRequest, (request) => {
+	const filters = contactFilters(request);
+	return {
+		method: 'GET',
+		path: '/api/v1/contacts',
+		qs: { ...(filters ? { filters } : {}), order_by: `users.${request.order_by}`, order: request.order },
+		permission: 'contacts:read_all',
+	};
+});

@@ -1,21 +1,15 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CONVERSATION_LISTS, conversationFilters, listConversationsLabels, listConversationsSchema } from '../../request/listConversations';
 import type { ListConversationsRequest } from '../../request/listConversations';
 import { toInstant } from '../../request/fields';
-import { readLimit } from '../../request/pagination';
 import { blankToUndefined, locatorValue, readCollection, definedOnly } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
-import { libredeskRequestAllItems } from '../../transport';
 import { idLocator, nameLocator, optionsCollection, sortOptions, paginationFields } from '../common.descriptions';
-import { readItemRequests, requestOf } from '../itemRequests';
-import type { ItemRequests } from '../itemRequests';
-import type { ListRequest, Operation } from '../types';
+import { listOperation } from '../listOperation';
 
 /** Libredesk's largest page. */
-const PAGE_SIZE = 500;
-
 const properties: INodeProperties[] = [
 	{
 		displayName: 'List',
@@ -95,7 +89,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['getMany'] } }, properties);
 
-function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest<ListConversationsRequest> {
+function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListConversationsRequest {
 	const filters = readCollection(ctx, 'filters', itemIndex);
 	const options = readCollection(ctx, 'options', itemIndex);
 	const timeZone = ctx.getTimezone();
@@ -112,33 +106,16 @@ function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest
 		order_by: options.sortBy ?? 'last_message_at',
 		order: options.sortOrder ?? 'DESC',
 	});
-	const request = parseItemRequest(listConversationsSchema, raw, listConversationsLabels, ctx.getNode(), itemIndex);
-	return { request, limit: readLimit(ctx, itemIndex) };
+	return parseItemRequest(listConversationsSchema, raw, listConversationsLabels, ctx.getNode(), itemIndex);
 }
 
-export const getMany: Operation<ItemRequests<ListRequest<ListConversationsRequest>>> = {
-	description,
-
-	async prepare(itemCount) {
-		return readItemRequests(this, itemCount, (itemIndex) => readListRequest(this, itemIndex));
-	},
-
-	async execute(itemIndex, scope, requests): Promise<IDataObject[]> {
-		const { request, limit } = requestOf(requests, itemIndex);
-		const list = CONVERSATION_LISTS[request.list];
-		const filters = conversationFilters(request);
-		return await libredeskRequestAllItems.call(
-			this,
-			scope.policy,
-			{
-				method: 'GET',
-				path: list.path,
-				qs: { ...(filters ? { filters } : {}), order_by: `conversations.${request.order_by}`, order: request.order },
-				itemIndex,
-				permission: list.permission,
-			},
-			limit,
-			PAGE_SIZE,
-		);
-	},
-};
+export const getMany = listOperation(description, readListRequest, (request) => {
+	const list = CONVERSATION_LISTS[request.list];
+	const filters = conversationFilters(request);
+	return {
+		method: 'GET',
+		path: list.path,
+		qs: { ...(filters ? { filters } : {}), order_by: `conversations.${request.order_by}`, order: request.order },
+		permission: list.permission,
+	};
+});

@@ -3,16 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { listMessagesLabels, listMessagesSchema } from '../../request/listMessages';
 import type { ListMessagesRequest } from '../../request/listMessages';
-import { readLimit } from '../../request/pagination';
 import { locatorValue, readCollection } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
-import { libredeskRequestAllItems } from '../../transport';
 import { conversationLocator, optionsCollection, paginationFields } from '../common.descriptions';
-import { readItemRequests, requestOf } from '../itemRequests';
-import type { ItemRequests } from '../itemRequests';
-import type { ListRequest, Operation } from '../types';
-
-const PAGE_SIZE = 500;
+import { listOperation } from '../listOperation';
 
 const properties: INodeProperties[] = [
 	conversationLocator,
@@ -54,34 +48,19 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getMany'] } }, properties);
 
-function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListRequest<ListMessagesRequest> {
+function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListMessagesRequest {
 	const filters = readCollection(ctx, 'filters', itemIndex);
 	const raw = {
 		conversation: locatorValue(ctx.getNodeParameter('conversation', itemIndex)),
 		visibility: filters.visibility ?? 'all',
 		types: filters.types ?? [],
 	};
-	return { request: parseItemRequest(listMessagesSchema, raw, listMessagesLabels, ctx.getNode(), itemIndex), limit: readLimit(ctx, itemIndex) };
+	return parseItemRequest(listMessagesSchema, raw, listMessagesLabels, ctx.getNode(), itemIndex);
 }
 
-export const getMany: Operation<ItemRequests<ListRequest<ListMessagesRequest>>> = {
-	description,
-
-	async prepare(itemCount) {
-		return readItemRequests(this, itemCount, (itemIndex) => readListRequest(this, itemIndex));
-	},
-
-	async execute(itemIndex, scope, requests): Promise<IDataObject[]> {
-		const { request, limit } = requestOf(requests, itemIndex);
-		const qs: IDataObject = {};
-		if (request.visibility !== 'all') qs.private = request.visibility === 'private';
-		if (request.types.length > 0) qs.type = request.types;
-		return await libredeskRequestAllItems.call(
-			this,
-			scope.policy,
-			{ method: 'GET', path: `/api/v1/conversations/${encodeURIComponent(request.conversation)}/messages`, qs, itemIndex, permission: 'messages:read' },
-			limit,
-			PAGE_SIZE,
-		);
-	},
-};
+export const getMany = listOperation(description, readListRequest, (request) => {
+	const qs: IDataObject = {};
+	if (request.visibility !== 'all') qs.private = request.visibility === 'private';
+	if (request.types.length > 0) qs.type = request.types;
+	return { method: 'GET', path: `/api/v1/conversations/${encodeURIComponent(request.conversation)}/messages`, qs, permission: 'messages:read' };
+});
