@@ -84,7 +84,7 @@ describe('fault battery without dedupe: nothing duplicated, nothing silently dro
 	});
 });
 
-test('a server-side rate limit (20 requests/s) slows the whole run: all created, none duplicated', async () => {
+test('a server-side rate limit (20 requests/s): all created, none duplicated, each window used in full once the limit is known', async () => {
 	emulator.setRateLimit({ perSecond: 20 });
 	const result = await runNode({
 		credentials: credentialsFor(emulator),
@@ -95,6 +95,14 @@ test('a server-side rate limit (20 requests/s) slows the whole run: all created,
 	expect(result.output.filter((item) => item.json.error)).toEqual([]);
 	expect(conversationsPerSyncKey(emulator).size).toBe(ITEMS);
 	expect(duplicatedKeys(emulator)).toEqual([]);
+
+	// Once a 429 announced the limit, the run keeps inside the window itself: 429s only from the first burst
+	// (at most one per request in flight), and each later window's allowance is used at once, not trickled.
+	expect(emulator.requests.filter((request) => request.status === 429).length).toBeLessThanOrEqual(8);
+	const accepted = emulator.requests.filter((request) => request.status === 200).map((request) => request.receivedAt);
+	const secondWindow = accepted.slice(20, 40);
+	expect(secondWindow[0] - accepted[19]).toBeGreaterThanOrEqual(1000);
+	expect(secondWindow[19] - secondWindow[0]).toBeLessThan(300);
 });
 
 test('non-retryable answers fail at once with the server message', async () => {

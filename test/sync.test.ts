@@ -88,6 +88,38 @@ describe('Skip If Already Synced', () => {
 		expect(createRequests(emulator)).toHaveLength(1);
 	});
 
+	test('creates start while later items are still being read and looked up', async () => {
+		const result = await sync(crmRecords(600));
+		expect(result.output.filter((item) => item.json.syncStatus === 'created')).toHaveLength(600);
+		const paths = emulator.requests.map((request) => `${request.method} ${request.path}`);
+		expect(paths.indexOf('POST /api/v1/conversations')).toBeLessThan(paths.lastIndexOf('GET /api/v1/conversations/all'));
+		expect(duplicatedKeys(emulator)).toEqual([]);
+	});
+
+	test('the Concurrency option bounds every request of the run, look-ups and creates together', async () => {
+		emulator.setLatency(20);
+		const result = await sync(crmRecords(300), syncParameters({ options: { concurrency: 4 } }));
+		expect(result.output.filter((item) => item.json.syncStatus === 'created')).toHaveLength(300);
+		expect(emulator.peakInFlight).toBe(4);
+	});
+
+	test('without Continue On Fail a bad item stops the sync; the next run skips what was created before it', async () => {
+		const records = crmRecords(150);
+		const broken = records.map((record, n) => (n === 120 ? { ...record, email: 'not-an-email' } : record));
+		const stopped = await runNode({ credentials: credentialsFor(emulator), items: broken, parameters: syncParameters() });
+		expect(stopped.error?.message).toMatch(/^Item 120: Contact Email/);
+		// Items 0–119 were valid and started before item 120 failed; nothing after it was sent.
+		const createdBefore = emulator.store.conversations.length;
+		expect(createdBefore).toBe(120);
+		expect(createRequests(emulator).map((request) => (request.json as { contact_email: string }).contact_email)).not.toContain('not-an-email');
+
+		const fixed = await runNode({ credentials: credentialsFor(emulator), items: records, parameters: syncParameters() });
+		expect(fixed.error).toBeUndefined();
+		expect(fixed.output.filter((item) => item.json.syncStatus === 'skipped')).toHaveLength(createdBefore);
+		expect(conversationsPerSyncKey(emulator).size).toBe(150);
+		expect(duplicatedKeys(emulator)).toEqual([]);
+	});
+
 	test('200 records synced twice, then again with 10 new ones: exactly 210 conversations, lookups batched', async () => {
 		const records = crmRecords(200);
 		const first = await sync(records);

@@ -75,6 +75,8 @@ export class LibredeskEmulator {
 	private readonly inFlight = new Set<Promise<void>>();
 	private latencyMs: number;
 	private stopped = false;
+	/** The most requests handled at the same time since the last reset or clearRequests(). */
+	peakInFlight = 0;
 
 	private constructor(
 		private readonly server: http.Server,
@@ -99,6 +101,7 @@ export class LibredeskEmulator {
 				})
 				.finally(() => this.inFlight.delete(handling));
 			this.inFlight.add(handling);
+			this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
 		});
 	}
 
@@ -152,6 +155,7 @@ export class LibredeskEmulator {
 
 	clearRequests(): void {
 		this.requests.length = 0;
+		this.peakInFlight = 0;
 	}
 
 	/** Seed data, no requests, faults, latency, rate limit or deliveries. */

@@ -37,12 +37,14 @@ function errorItem(ctx: IExecuteFunctions, error: Error, itemIndex: number): INo
 async function scopeFor(ctx: IExecuteFunctions): Promise<RunScope> {
 	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
 	const seconds = (name: string) => (typeof options[name] === 'number' ? (options[name] as number) * 1000 : undefined);
+	const concurrency = Math.max(1, Number(options.concurrency ?? DEFAULT_CONCURRENCY));
 	const policy = await createRequestPolicy.call(ctx, {
 		timeoutMs: seconds('timeoutSeconds'),
 		maxWaitMs: seconds('maxWaitSeconds'),
 		maxAttempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : undefined,
+		concurrency,
 	});
-	return { policy, options, concurrency: Math.max(1, Number(options.concurrency ?? DEFAULT_CONCURRENCY)) };
+	return { policy, options, concurrency };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -41,7 +41,7 @@ interface PolicyState extends RequestPolicy {
 
 export async function createRequestPolicy(
 	this: LibredeskContext,
-	options: Partial<Pick<RequestPolicy, 'timeoutMs' | 'maxAttempts' | 'maxWaitMs'>> = {},
+	options: Partial<Pick<RequestPolicy, 'timeoutMs' | 'maxAttempts' | 'maxWaitMs'>> & { concurrency?: number } = {},
 ): Promise<RequestPolicy> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const policy: PolicyState = {
@@ -49,7 +49,7 @@ export async function createRequestPolicy(
 		timeoutMs: options.timeoutMs ?? DEFAULT_RETRY.timeoutMs,
 		maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_RETRY.maxAttempts),
 		maxWaitMs: options.maxWaitMs ?? DEFAULT_RETRY.maxWaitMs,
-		gate: new BackoffGate(),
+		gate: new BackoffGate(options.concurrency),
 		credentials,
 	};
 	return policy;
@@ -72,7 +72,7 @@ function bodyOptions(body: ApiRequest['body']): Pick<IHttpRequestOptions, 'body'
 }
 
 async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<AttemptOutcome> {
-	await policy.gate.wait();
+	const answered = await policy.gate.enter();
 	const { credentials } = policy as PolicyState;
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -105,6 +105,8 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 		// The execution was cancelled: nothing to retry.
 		if (code === 'ERR_CANCELED') throw new NodeApiError(ctx.getNode(), error as JsonObject);
 		return networkOutcome(code);
+	} finally {
+		answered();
 	}
 }
 

@@ -18,20 +18,27 @@ async function sleepUntil(until: () => number): Promise<void> {
 	for (let left = until() - Date.now(); left > 0; left = until() - Date.now()) await sleep(left);
 }
 
-/** A little under the announced rate, so that timer jitter does not tip a sliding window over. */
-const PACE_MARGIN = 1.01;
+/** A little over the announced period, so that clock granularity never tips the server's window over. */
+const PERIOD_MARGIN = 1.01;
 
 /**
- * Shared by every request of a run. A 429 pauses all requests in flight for the Retry-After it gave, not just
+ * Shared by every request of a run. It keeps at most `maxInFlight` requests of the run in flight (the
+ * Concurrency option), whichever part of the run sends them. A 429 pauses all requests in flight for the Retry-After it gave, not just
  * the one that was told. When the 429 also announces its limit (X-RateLimit-Limit, as Libredesk's own limiter
- * does), requests are from then on spaced at that limit per Retry-After period, so the run settles just under
- * the limit instead of bursting into it again after every pause.
+ * does), the gate from then on keeps the run inside that window itself: at most `limit` requests in any
+ * Retry-After period, counting each request until its answer came back (the latest the server can have
+ * counted it). So a run uses the whole allowance of every window instead of bursting into 429s again.
  */
 export class BackoffGate {
 	private resumeAt = 0;
-	private intervalMs = 0;
-	private lastRelease = 0;
+	private window?: { limit: number; periodMs: number };
+	private inFlight = 0;
+	/** When recent answers came back, oldest first (answers arrive in time order). */
+	private readonly answeredAt: number[] = [];
+	private wakeOnAnswer?: () => void;
 	private line: Promise<void> = Promise.resolve();
+
+	constructor(private readonly maxInFlight = Number.POSITIVE_INFINITY) {}
 
 	pauseFor(ms: number): void {
 		this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
@@ -40,30 +47,51 @@ export class BackoffGate {
 	rateLimited(retryAfterMs: number, announcedLimit?: number): void {
 		this.pauseFor(retryAfterMs);
 		if (announcedLimit && announcedLimit > 0 && retryAfterMs > 0) {
-			this.intervalMs = Math.max(this.intervalMs, (retryAfterMs / announcedLimit) * PACE_MARGIN);
+			this.window = { limit: announcedLimit, periodMs: Math.max(this.window?.periodMs ?? 0, retryAfterMs) * PERIOD_MARGIN };
 		}
 	}
 
-	/** Waits out a pause and, while pacing, for this request's turn in line. */
-	async wait(): Promise<void> {
-		await this.pause();
-		if (this.intervalMs === 0) return;
-		// One line, each turn measured from when the previous request really left: a late timer never
-		// squeezes two requests closer together than the interval.
+	/**
+	 * Waits for this request's turn (requests go in the order they asked). Call the function it returns once
+	 * the request's answer, or its failure, has arrived.
+	 */
+	async enter(): Promise<() => void> {
 		const turn = this.line.then(async () => {
-			await sleepUntil(() => this.dueAt());
-			this.lastRelease = Date.now();
+			await this.waitForRoom();
+			this.inFlight++;
 		});
 		this.line = turn;
 		await turn;
+		let answered = false;
+		return () => {
+			if (answered) return;
+			answered = true;
+			this.inFlight--;
+			if (this.window) this.answeredAt.push(Date.now());
+			this.wakeOnAnswer?.();
+		};
 	}
 
-	private dueAt(): number {
-		return Math.max(this.resumeAt, this.lastRelease + this.intervalMs);
+	private async nextAnswer(): Promise<void> {
+		await new Promise<void>((resolve) => (this.wakeOnAnswer = resolve));
+		this.wakeOnAnswer = undefined;
 	}
 
-	private async pause(): Promise<void> {
-		await sleepUntil(() => this.resumeAt);
+	private async waitForRoom(): Promise<void> {
+		for (;;) {
+			await sleepUntil(() => this.resumeAt);
+			if (this.inFlight >= this.maxInFlight) {
+				await this.nextAnswer();
+				continue;
+			}
+			if (!this.window) return;
+			const { limit, periodMs } = this.window;
+			const now = Date.now();
+			while (this.answeredAt.length > 0 && this.answeredAt[0] <= now - periodMs) this.answeredAt.shift();
+			if (this.inFlight + this.answeredAt.length < limit) return;
+			if (this.answeredAt.length > 0) await sleep(this.answeredAt[0] + periodMs - now);
+			else await this.nextAnswer();
+		}
 	}
 }
 

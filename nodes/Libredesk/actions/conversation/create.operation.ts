@@ -7,6 +7,8 @@ import { blankToUndefined, customAttributesFrom, locatorValue, readCollection, t
 import { parseItemRequest } from '../../request/validate';
 import { libredeskCreate, libredeskRequest } from '../../transport';
 import { binaryAttachmentNames, binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
+import { deferred } from '../../helpers/deferred';
+import type { Deferred } from '../../helpers/deferred';
 import { SyncIndex } from './syncLookup';
 import type { SyncTarget } from './syncLookup';
 import { idLocator, keyLocator, requestOptions } from '../common.descriptions';
@@ -217,12 +219,9 @@ interface SyncSettings {
 	index: SyncIndex;
 	/** Item index → its sync key, for valid items. */
 	keys: Map<number, SyncTarget>;
-	/** The first item of the run with a given sync key; later ones reuse its result. */
-	leaders: Map<string, number>;
-	results: Map<number, Promise<IDataObject>>;
+	/** Sync key → the item of the run that creates it; later items with the key share its result. */
+	claims: Map<string, { itemIndex: number; result: Promise<IDataObject> }>;
 }
-
-const YIELD_EVERY = 20;
 
 interface ItemRequest {
 	body: CreateConversationBody;
@@ -231,11 +230,9 @@ interface ItemRequest {
 }
 
 interface CreateBatch {
-	/** Validated up front (or the item's error); empty when items are validated as they are sent. */
-	requests: Array<ItemRequest | Error>;
+	/** Per item: its validated request once it may be sent (after its sync look-up when syncing), or its error. */
+	ready: Array<Promise<ItemRequest>>;
 	sync?: SyncSettings;
-	/** The custom attribute keys Libredesk defines for conversations, fetched once when first needed. */
-	knownKeys?: () => Promise<Set<string>>;
 }
 
 function syncKeyOf(ctx: IExecuteFunctions, itemIndex: number): string {
@@ -301,20 +298,55 @@ function startSync(this: IExecuteFunctions, scope: RunScope, attribute: string, 
 			description: `Libredesk drops undefined custom attributes, so the sync key would never be stored and every run would create duplicates. Define a text attribute with key "${attribute}" (Admin → Custom attributes, applies to Conversation) or pick an existing one: ${[...known].join(', ') || '(none defined)'}. Nothing was created.`,
 		});
 	}
-	return { attribute, index: new SyncIndex(this, scope.policy, attribute, scope.concurrency), keys: new Map(), leaders: new Map(), results: new Map() };
+	return { attribute, index: new SyncIndex(this, scope.policy, attribute), keys: new Map(), claims: new Map() };
 }
 
-function track(sync: SyncSettings, itemIndex: number, { body }: ItemRequest): void {
-	const syncKey = String(body.custom_attributes?.[sync.attribute]);
-	const target = { syncKey, email: body.contact_email, externalUserId: body.external_user_id };
+/** Queues the item's contact for the look-up; resolves once the look-ups covering it are done. */
+async function track(sync: SyncSettings, itemIndex: number, { body }: ItemRequest): Promise<void> {
+	const target = { syncKey: String(body.custom_attributes?.[sync.attribute]), email: body.contact_email, externalUserId: body.external_user_id };
 	sync.keys.set(itemIndex, target);
-	if (!sync.leaders.has(syncKey)) sync.leaders.set(syncKey, itemIndex);
-	sync.index.add(target);
+	await sync.index.add(target);
+}
+
+interface Production {
+	sync?: SyncSettings;
+	/** The defined custom attribute keys, when items with unknown keys must fail. */
+	knownKeys?: () => Promise<Set<string>>;
+	stopAtFirstError: boolean;
+	/** Lets requests already sent be answered while later items are still being read. */
+	yieldEvery?: number;
+}
+
+/**
+ * Reads and validates the items in order, settling each item's slot: its request (once its sync look-up is
+ * done) or its error. Never throws; gives back the first error.
+ */
+async function produceRequests(this: IExecuteFunctions, slots: Array<Deferred<ItemRequest>>, plan: Production): Promise<Error | undefined> {
+	let firstError: { error: Error; itemIndex: number } | undefined;
+	for (let itemIndex = 0; itemIndex < slots.length; itemIndex++) {
+		if (firstError && plan.stopAtFirstError) {
+			slots[itemIndex].reject(new NodeOperationError(this.getNode(), `Item ${itemIndex}: not sent, the node stopped at item ${firstError.itemIndex}`, { itemIndex }));
+			continue;
+		}
+		try {
+			const request = validateItem(this, itemIndex, plan.sync?.attribute);
+			if (plan.knownKeys && Object.keys(request.body.custom_attributes ?? {}).length > 0) {
+				const unknown = unknownAttributesError(this, await plan.knownKeys(), request, itemIndex);
+				if (unknown) throw unknown;
+			}
+			slots[itemIndex].resolve(plan.sync ? track(plan.sync, itemIndex, request).then(() => request) : request);
+		} catch (error) {
+			firstError ??= { error: error as Error, itemIndex };
+			slots[itemIndex].reject(error);
+		}
+		if (plan.yieldEvery && itemIndex % plan.yieldEvery === plan.yieldEvery - 1) await sleep(0);
+	}
+	plan.sync?.index.flushAll();
+	return firstError?.error;
 }
 
 async function createOne(this: IExecuteFunctions, scope: RunScope, { body: request, files }: ItemRequest, itemIndex: number, sync?: SyncSettings): Promise<IDataObject> {
 	const target = sync?.keys.get(itemIndex);
-	// Upload before creating: a failed upload then fails the item with no conversation left behind (API.md §3 step 7).
 	const uploaded = await uploadBinaryAttachments.call(this, scope, itemIndex, files);
 	const body = uploaded.length > 0 ? { ...request, attachments: [...(request.attachments ?? []), ...uploaded] } : request;
 	const { data } = await libredeskCreate.call(this, scope.policy, {
@@ -334,28 +366,30 @@ async function syncOne(this: IExecuteFunctions, scope: RunScope, request: ItemRe
 	const { syncKey } = sync.keys.get(itemIndex)!;
 	const existing = sync.index.find(syncKey);
 	if (existing) return { ...existing, syncStatus: 'skipped' };
-	const leader = sync.leaders.get(syncKey)!;
-	if (leader !== itemIndex) {
-		const shared = sync.results.get(leader);
-		if (!shared) throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: item ${leader} with the same sync key was not processed`, { itemIndex });
+	const claim = sync.claims.get(syncKey);
+	if (claim) {
 		try {
-			return { ...(await shared), syncStatus: 'skipped' };
+			return { ...(await claim.result), syncStatus: 'skipped' };
 		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: not created because item ${leader} with the same sync key "${syncKey}" failed: ${(error as Error).message}`, { itemIndex });
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: not created because item ${claim.itemIndex} with the same sync key "${syncKey}" failed: ${(error as Error).message}`, { itemIndex });
 		}
 	}
-	const created = createOne.call(this, scope, request, itemIndex, sync);
-	sync.results.set(itemIndex, created);
-	return { ...(await created), syncStatus: 'created' };
+	const result = createOne.call(this, scope, request, itemIndex, sync);
+	sync.claims.set(syncKey, { itemIndex, result });
+	return { ...(await result), syncStatus: 'created' };
 }
+
+/** How many items are read between two chances for answers to be handled, when creates overlap reading. */
+const YIELD_EVERY = 10;
 
 export const create: Operation<CreateBatch> = {
 	description,
 
 	/**
-	 * Items are validated up front when the run needs all of them before the first create: for the batched
-	 * sync look-ups, and without Continue On Fail, where one bad item must stop the node before anything is
-	 * sent. Otherwise each item is validated just before it is sent, so that evaluating the item's
+	 * Items are read and validated in order, ahead of the creates. Without Continue On Fail and without a sync
+	 * key, every item must be valid before the first is sent: a run stopped halfway could not be told apart on
+	 * a re-run, which would create the sent items again. Otherwise creates start while later items are still
+	 * being read (with a sync key, a stopped run's creates are skipped by the next run), so that evaluating
 	 * expressions overlaps with waiting for the server.
 	 */
 	async prepare(itemCount, scope) {
@@ -366,53 +400,25 @@ export const create: Operation<CreateBatch> = {
 				description: 'Pick the conversation custom attribute that stores the sync key.',
 			});
 		}
-		const checkUnknown = scope.options.allowUnknownAttributes !== true;
 		const knownKeys = once(async () => await conversationAttributeKeys.call(this, scope));
-		const batch: CreateBatch = { requests: [], knownKeys: checkUnknown ? knownKeys : undefined };
-		if (!attribute && this.continueOnFail()) return batch;
-
-		const { requests } = batch;
 		const sync = attribute ? startSync.call(this, scope, attribute, await knownKeys()) : undefined;
-		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-			try {
-				const request = validateItem(this, itemIndex, attribute);
-				requests.push(request);
-				if (sync) track(sync, itemIndex, request);
-			} catch (error) {
-				requests.push(error as Error);
-			}
-			// Reading items is synchronous work: let the look-ups already started make progress meanwhile.
-			if (sync && itemIndex % YIELD_EVERY === YIELD_EVERY - 1) await sleep(0);
+		const slots = Array.from({ length: itemCount }, () => deferred<ItemRequest>());
+		const allBeforeFirst = !sync && !this.continueOnFail();
+		const production = produceRequests.call(this, slots, {
+			sync,
+			knownKeys: scope.options.allowUnknownAttributes === true ? undefined : knownKeys,
+			stopAtFirstError: !this.continueOnFail(),
+			yieldEvery: allBeforeFirst ? undefined : YIELD_EVERY,
+		});
+		if (allBeforeFirst) {
+			const firstError = await production;
+			if (firstError) throw firstError;
 		}
-		const firstError = () => requests.find((request): request is Error => request instanceof Error);
-		if (firstError() && !this.continueOnFail()) throw firstError();
-
-		const valid = requests.filter((request): request is ItemRequest => !(request instanceof Error));
-		const anyAttributes = valid.some(({ body }) => Object.keys(body.custom_attributes ?? {}).length > 0);
-		if (sync) {
-			await sync.index.settle();
-			batch.sync = sync;
-		}
-		if (checkUnknown && anyAttributes) {
-			const known = await knownKeys();
-			requests.forEach((request, index) => {
-				if (!(request instanceof Error)) requests[index] = unknownAttributesError(this, known, request, index) ?? request;
-			});
-			if (firstError() && !this.continueOnFail()) throw firstError();
-		}
-		return batch;
+		return { ready: slots.map((slot) => slot.promise), sync };
 	},
 
 	async execute(itemIndex, scope, batch) {
-		let request = batch.requests[itemIndex];
-		if (request === undefined) {
-			request = validateItem(this, itemIndex);
-			if (batch.knownKeys && Object.keys(request.body.custom_attributes ?? {}).length > 0) {
-				const error = unknownAttributesError(this, await batch.knownKeys(), request, itemIndex);
-				if (error) throw error;
-			}
-		}
-		if (request instanceof Error) throw request;
+		const request = await batch.ready[itemIndex];
 		if (batch.sync) return await syncOne.call(this, scope, request, itemIndex, batch.sync);
 		return await createOne.call(this, scope, request, itemIndex);
 	},

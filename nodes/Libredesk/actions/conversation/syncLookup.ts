@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { Limiter } from '../../helpers/limiter';
+import { deferred } from '../../helpers/deferred';
 import { libredeskRequest, libredeskRequestAllItems } from '../../transport';
 import type { RequestPolicy } from '../../transport';
 
@@ -23,52 +23,49 @@ function contactFilter(emails: string[], externalIds: string[]): string {
 	return JSON.stringify(rules.length === 1 ? rules : { logic: 'OR', rules });
 }
 
+type LookupKind = 'emails' | 'externalIds';
+
+/** Contacts waiting for one query, and that query's outcome. */
+class PendingLookup {
+	readonly values: string[] = [];
+	readonly outcome = deferred<void>();
+}
+
 /**
  * Finds, for a run's items, the conversations that already carry their sync key. Conversation custom
  * attributes cannot be filtered on the server (API.md §4), so: list the conversations of the items' contacts
  * (by email / external user ID, 100 per query), then read each candidate once for its attributes.
- * Items are added as they are validated; a query starts as soon as 100 contacts are pending, so the look-ups
- * run while later items are still being read.
+ * Items are added as they are validated; a query starts as soon as 100 contacts are pending, and each item
+ * learns when the queries covering its contact are done, so its create can go while later items are still read.
  */
 export class SyncIndex {
 	private readonly bySyncKey = new Map<string, IDataObject>();
 	private readonly inspected = new Set<string>();
-	private readonly limiter: Limiter;
-	private readonly queued = { emails: new Set<string>(), externalIds: new Set<string>() };
-	private readonly pending = { emails: [] as string[], externalIds: [] as string[] };
-	private readonly loading: Array<Promise<void>> = [];
-	private failure: unknown;
+	/** Contact email / external ID → the query that covers it. */
+	private readonly queued = { emails: new Map<string, Promise<void>>(), externalIds: new Map<string, Promise<void>>() };
+	private pending = { emails: new PendingLookup(), externalIds: new PendingLookup() };
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly policy: RequestPolicy,
 		private readonly attribute: string,
-		concurrency: number,
-	) {
-		this.limiter = new Limiter(concurrency);
-	}
+	) {}
 
 	find(syncKey: string): IDataObject | undefined {
 		return this.bySyncKey.get(syncKey);
 	}
 
-	add(target: SyncTarget): void {
-		if (!this.queued.emails.has(target.email)) {
-			this.queued.emails.add(target.email);
-			this.pending.emails.push(target.email);
-		}
-		if (target.externalUserId && !this.queued.externalIds.has(target.externalUserId)) {
-			this.queued.externalIds.add(target.externalUserId);
-			this.pending.externalIds.push(target.externalUserId);
-		}
+	/** Queues the target's contact for look-up; resolves once every query covering it is done. */
+	async add(target: SyncTarget): Promise<void> {
+		const covering = [this.queue('emails', target.email)];
+		if (target.externalUserId) covering.push(this.queue('externalIds', target.externalUserId));
 		this.flush(IN_LIMIT);
+		await Promise.all(covering);
 	}
 
-	/** Waits for every look-up started so far (and starts the last, partial ones). */
-	async settle(): Promise<void> {
+	/** Starts the last, partial queries: no more items will be added. */
+	flushAll(): void {
 		this.flush(1);
-		await Promise.all(this.loading);
-		if (this.failure !== undefined) throw this.failure;
 	}
 
 	/** After an ambiguous create: look again at this contact's conversations not read before. */
@@ -77,34 +74,36 @@ export class SyncIndex {
 		return this.find(target.syncKey);
 	}
 
-	private flush(atLeast: number): void {
-		if (this.pending.emails.length >= atLeast) this.start(contactFilter(this.pending.emails.splice(0), []));
-		if (this.pending.externalIds.length >= atLeast) this.start(contactFilter([], this.pending.externalIds.splice(0)));
+	private queue(kind: LookupKind, value: string): Promise<void> {
+		let covering = this.queued[kind].get(value);
+		if (!covering) {
+			this.pending[kind].values.push(value);
+			covering = this.pending[kind].outcome.promise;
+			this.queued[kind].set(value, covering);
+		}
+		return covering;
 	}
 
-	/** Never left unhandled: a look-up that fails after the node gave up must not take n8n down. */
-	private start(filters: string): void {
-		this.loading.push(
-			this.load(filters).then(undefined, (error: unknown) => {
-				this.failure ??= error;
-			}),
-		);
+	private flush(atLeast: number): void {
+		for (const kind of ['emails', 'externalIds'] as const) {
+			const batch = this.pending[kind];
+			if (batch.values.length < atLeast) continue;
+			this.pending[kind] = new PendingLookup();
+			batch.outcome.resolve(this.load(kind === 'emails' ? contactFilter(batch.values, []) : contactFilter([], batch.values)));
+		}
 	}
 
 	private async load(filters: string): Promise<void> {
-		const candidates = await this.limiter.run(
-			async () =>
-				await libredeskRequestAllItems.call(
-					this.ctx,
-					this.policy,
-					{ method: 'GET', path: '/api/v1/conversations/all', qs: { filters, order_by: 'conversations.created_at', order: 'DESC' }, permission: 'conversations:read_all' },
-					undefined,
-					PAGE_SIZE,
-				),
+		const candidates = await libredeskRequestAllItems.call(
+			this.ctx,
+			this.policy,
+			{ method: 'GET', path: '/api/v1/conversations/all', qs: { filters, order_by: 'conversations.created_at', order: 'DESC' }, permission: 'conversations:read_all' },
+			undefined,
+			PAGE_SIZE,
 		);
 		const fresh = [...new Set(candidates.map((candidate) => String(candidate.uuid)))].filter((uuid) => !this.inspected.has(uuid));
 		fresh.forEach((uuid) => this.inspected.add(uuid));
-		await Promise.all(fresh.map(async (uuid) => await this.limiter.run(async () => await this.inspect(uuid))));
+		await Promise.all(fresh.map(async (uuid) => await this.inspect(uuid)));
 	}
 
 	private async inspect(uuid: string): Promise<void> {
