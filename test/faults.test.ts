@@ -1,5 +1,6 @@
 import { LibredeskEmulator } from './emulator';
 import type { Fault } from './emulator';
+import { DEFAULT_CONCURRENCY } from '../nodes/Libredesk/actions/common.descriptions';
 import { runNode } from './helpers/engine';
 import { conversationsPerSyncKey, createParameters, createRequests, credentialsFor, crmRecords, duplicatedKeys, syncParameters } from './helpers/fixtures';
 
@@ -86,23 +87,21 @@ describe('fault battery without dedupe: nothing duplicated, nothing silently dro
 
 test('a server-side rate limit (20 requests/s): all created, none duplicated, each window used in full once the limit is known', async () => {
 	emulator.setRateLimit({ perSecond: 20 });
-	const result = await runNode({
-		credentials: credentialsFor(emulator),
-		items: crmRecords(ITEMS),
-		parameters: syncParameters({ options: { concurrency: 8 } }),
-		onError: 'continueRegularOutput',
-	});
+	const result = await runNode({ credentials: credentialsFor(emulator), items: crmRecords(ITEMS), parameters: syncParameters(), onError: 'continueRegularOutput' });
 	expect(result.output.filter((item) => item.json.error)).toEqual([]);
 	expect(conversationsPerSyncKey(emulator).size).toBe(ITEMS);
 	expect(duplicatedKeys(emulator)).toEqual([]);
 
 	// Once a 429 announced the limit, the run keeps inside the window itself: 429s only from the first burst
-	// (at most one per request in flight), and each later window's allowance is used at once, not trickled.
-	expect(emulator.requests.filter((request) => request.status === 429).length).toBeLessThanOrEqual(8);
+	// (at most one per request in flight), each later window's allowance is used at once, not trickled, and
+	// windows follow each other as closely as the limit allows.
+	expect(emulator.requests.filter((request) => request.status === 429).length).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
 	const accepted = emulator.requests.filter((request) => request.status === 200).map((request) => request.receivedAt);
 	const secondWindow = accepted.slice(20, 40);
 	expect(secondWindow[0] - accepted[19]).toBeGreaterThanOrEqual(1000);
 	expect(secondWindow[19] - secondWindow[0]).toBeLessThan(300);
+	const windows = Math.ceil(accepted.length / 20);
+	expect(accepted[accepted.length - 1] - accepted[0]).toBeLessThan((windows - 1) * 1150);
 });
 
 test('non-retryable answers fail at once with the server message', async () => {

@@ -47,7 +47,7 @@ export class BackoffGate {
 	rateLimited(retryAfterMs: number, announcedLimit?: number): void {
 		this.pauseFor(retryAfterMs);
 		if (announcedLimit && announcedLimit > 0 && retryAfterMs > 0) {
-			this.window = { limit: announcedLimit, periodMs: Math.max(this.window?.periodMs ?? 0, retryAfterMs) * PERIOD_MARGIN };
+			this.window = { limit: announcedLimit, periodMs: Math.max(this.window?.periodMs ?? 0, retryAfterMs * PERIOD_MARGIN) };
 		}
 	}
 
