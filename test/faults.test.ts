@@ -92,14 +92,14 @@ test('a server-side rate limit (20 requests/s): all created, none duplicated, ea
 	expect(conversationsPerSyncKey(emulator).size).toBe(ITEMS);
 	expect(duplicatedKeys(emulator)).toEqual([]);
 
-	// Once a 429 announced the limit, the run keeps inside the window itself: 429s only from the first burst
-	// (at most one per request in flight), each later window's allowance is used at once, not trickled, and
-	// windows follow each other as closely as the limit allows.
-	expect(emulator.requests.filter((request) => request.status === 429).length).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
+	// Once a 429 announced the limit, the run keeps inside the window itself: 429s only in the first burst (at
+	// most one per request in flight), and every slot of the window is reused as soon as it frees up, so the
+	// run takes about one period per `limit` requests.
+	const refused = emulator.requests.filter((request) => request.status === 429).map((request) => request.receivedAt);
 	const accepted = emulator.requests.filter((request) => request.status === 200).map((request) => request.receivedAt);
-	const secondWindow = accepted.slice(20, 40);
-	expect(secondWindow[0] - accepted[19]).toBeGreaterThanOrEqual(1000);
-	expect(secondWindow[19] - secondWindow[0]).toBeLessThan(300);
+	expect(refused.length).toBeGreaterThan(0);
+	expect(refused.length).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
+	expect(Math.max(...refused)).toBeLessThan(accepted[20]);
 	const windows = Math.ceil(accepted.length / 20);
 	expect(accepted[accepted.length - 1] - accepted[0]).toBeLessThan((windows - 1) * 1150);
 });

@@ -72,7 +72,8 @@ function bodyOptions(body: ApiRequest['body']): Pick<IHttpRequestOptions, 'body'
 }
 
 async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<AttemptOutcome> {
-	const answered = await policy.gate.enter();
+	const turn = await policy.gate.enter();
+	let refused = false;
 	const { credentials } = policy as PolicyState;
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -95,7 +96,8 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 		const outcome = classifyResponse(response, retryAfterMs);
 		if (outcome.kind === 'http-error' && outcome.status === 429) {
-			policy.gate.rateLimited(retryAfterMs ?? backoffDelay(1, policy.maxWaitMs), Number(response.headers?.['x-ratelimit-limit']) || undefined);
+			refused = true;
+			policy.gate.rateLimited(retryAfterMs ?? backoffDelay(1, policy.maxWaitMs), Number(response.headers?.['x-ratelimit-limit']) || undefined, turn);
 		} else if (outcome.kind === 'http-error' && retryAfterMs !== undefined) {
 			policy.gate.pauseFor(retryAfterMs);
 		}
@@ -106,7 +108,7 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 		if (code === 'ERR_CANCELED') throw new NodeApiError(ctx.getNode(), error as JsonObject);
 		return networkOutcome(code);
 	} finally {
-		answered();
+		turn.answered(refused);
 	}
 }
 
@@ -140,7 +142,10 @@ const RATE_LIMIT_ALLOWANCE = 4;
 function delayBeforeRetry(outcome: AttemptOutcome, attempt: number, policy: RequestPolicy): number | undefined {
 	const asked = outcome.kind === 'http-error' ? outcome.retryAfterMs : undefined;
 	if (asked === undefined) return backoffDelay(attempt, policy.maxWaitMs);
-	return asked <= policy.maxWaitMs ? asked : undefined;
+	if (asked > policy.maxWaitMs) return undefined;
+	// Refused by a rate limit the gate now keeps: it lets the request go again as soon as the window has room.
+	const rateLimited = outcome.kind === 'http-error' && outcome.status === 429;
+	return rateLimited && policy.gate.keepsWindow ? 0 : asked;
 }
 
 /** A request that is safe to repeat (reads, and writes that set a state): retried on every transient failure. */
