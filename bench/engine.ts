@@ -54,7 +54,7 @@ async function overhead(emulator: RemoteEmulator): Promise<EngineResults['overhe
 
 async function concurrency(emulator: RemoteEmulator): Promise<EngineResults['concurrency']> {
 	const items = records(QUICK ? 200 : 1000);
-	const levels = [...new Set([1, 8, DEFAULT_CONCURRENCY, 16, 32])].sort((a, b) => a - b);
+	const levels = [...new Set([1, 8, 16, 32, 64, DEFAULT_CONCURRENCY])].sort((a, b) => a - b);
 	const seconds: Record<string, Figure> = {};
 	for (const level of levels) {
 		seconds[level] = await repeat(level === 1 ? Math.min(REPS, 3) : REPS, async () => {

@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
 /** Keep equal to the literal defaults below (the linter wants literals there). */
-export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_CONCURRENCY = 64;
 
 type LocatorBase = Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required' | 'hint' | 'displayOptions'> & { searchListMethod: string };
 
@@ -107,9 +107,10 @@ export const requestOptions: INodeProperties[] = [
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 64 },
-		default: 32,
-		description: 'How many items are sent to Libredesk at the same time. Output order and item pairing are kept.',
+		typeOptions: { minValue: 1, maxValue: 128 },
+		default: 64,
+		description:
+			'How many requests the node keeps in flight to Libredesk, look-ups included. Lower it to spare a small server; output order and item pairing are kept either way.',
 	},
 	{
 		displayName: 'Max Attempts',
