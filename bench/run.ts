@@ -8,6 +8,9 @@ import path from 'node:path';
 
 import { engineBench } from './engine';
 import { realN8nBench } from './realN8n';
+import type { RealN8nResults } from './realN8n';
+import type { EngineResults } from './engine';
+import { summaryTable } from './summary';
 
 async function main() {
 	const only = process.argv[2];
@@ -18,6 +21,7 @@ async function main() {
 	const realN8n = only === 'engine' ? previous.realN8n : { when: new Date().toISOString(), ...(await realN8nBench()) };
 	const results = { node: process.version, cpus: 2, engine, realN8n };
 	writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+	console.log(`\n${summaryTable(engine as EngineResults | undefined, realN8n as RealN8nResults | undefined)}`);
 	console.log(`\nwritten to bench/results.json (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 

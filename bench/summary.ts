@@ -1,0 +1,77 @@
+/**
+ * The closing table of `npm run bench`: every figure the issues ask for, its target and whether this run met it.
+ */
+import type { EngineResults } from './engine';
+import type { RealN8nResults } from './realN8n';
+import { round } from './stats';
+import type { Figure } from './stats';
+
+interface Row {
+	measure: string;
+	result: string;
+	target: string;
+	met?: boolean;
+}
+
+const range = (value: Figure, digits = 2) => `${round(value.median, digits)} (${round(value.min, digits)}–${round(value.max, digits)})`;
+
+function engineRows(engine: EngineResults): Row[] {
+	const { overhead, concurrency, rateLimit, scale, rerun } = engine;
+	return [
+		{ measure: 'engine: node / raw axios, concurrency 1, 0 ms', result: range(overhead.ratio), target: '≤ 1.10', met: overhead.ratio.median <= 1.1 },
+		{ measure: 'engine: node / n8n floor (same, n8n request helper)', result: range(overhead.floorRatio), target: '(what n8n itself costs)' },
+		...Object.entries(concurrency.speedup)
+			.filter(([level]) => level !== '1')
+			.map(([level, speedup]) => ({
+				measure: `engine: ${concurrency.items} items at ${concurrency.latencyMs} ms, speedup at concurrency ${level}`,
+				result: `×${speedup} (${round(concurrency.seconds[level].median)} s vs ${round(concurrency.seconds['1'].median)} s)`,
+				target: level === '8' ? '≥ ×6' : '',
+				met: level === '8' ? speedup >= 6 : undefined,
+			})),
+		{
+			measure: `engine: ${rateLimit.limit} req/s limit, throughput / limit`,
+			result: `${rateLimit.ratio}; ${rateLimit.created} created, ${rateLimit.duplicated} dup, ${rateLimit.lost} lost`,
+			target: '≥ 0.90, 0 dup, 0 lost',
+			met: rateLimit.ratio >= 0.9 && rateLimit.duplicated === 0 && rateLimit.lost === 0,
+		},
+		{ measure: 'engine: 10,000 items, peak RSS growth', result: `${scale.rssGrowthMb} MB`, target: '≤ 100 MB', met: scale.rssGrowthMb <= 100 },
+		{ measure: 'engine: ms per item at 10k / at 1k', result: `×${scale.growth}`, target: 'linear (≈ ×1)', met: scale.growth <= 1.25 },
+		{ measure: 'engine: re-run with dedupe, requests per item', result: String(rerun.requestsPerItem), target: '' },
+		{ measure: 'engine: re-run / first run time', result: `×${rerun.ratio}`, target: '' },
+	];
+}
+
+function realN8nRows(real: RealN8nResults): Row[] {
+	const rows: Row[] = [];
+	for (const [latency, ratios] of Object.entries(real.ratios)) {
+		for (const [variant, ratio] of Object.entries(ratios)) {
+			const isDefault = !variant.startsWith('concurrency');
+			rows.push({
+				measure: `real n8n: ${real.items} records at ${latency} ms, ${variant} / HTTP Request`,
+				result: `×${ratio.execution} (${round(real.latency[latency][variant].execution.median)} s vs ${round(real.latency[latency].httpRequest.execution.median)} s)`,
+				target: isDefault ? '≤ ×1' : '',
+				met: isDefault ? ratio.execution <= 1 : undefined,
+			});
+		}
+	}
+	const { ours, httpRequest, items, limit } = real.rateLimit;
+	rows.push(
+		{
+			measure: `real n8n: ${items} records, ${limit} req/s limit, created/s (execution)`,
+			result: `${ours.createdPerSecond}/s; ${ours.created} created, ${ours.duplicated} dup, ${ours.lost} lost`,
+			target: '≥ 19/s, 0 dup, 0 lost',
+			met: ours.createdPerSecond >= 19 && ours.duplicated === 0 && ours.lost === 0,
+		},
+		{ measure: '… HTTP Request node, same limit', result: `${httpRequest.created} created, ${httpRequest.lost} lost`, target: '' },
+	);
+	return rows;
+}
+
+export function summaryTable(engine: EngineResults | undefined, real: RealN8nResults | undefined): string {
+	const rows = [...(engine ? engineRows(engine) : []), ...(real ? realN8nRows(real) : [])];
+	const cells = rows.map((row) => [row.measure, row.result, row.target, row.met === undefined ? '' : row.met ? 'yes' : 'NO']);
+	const header = ['measure', 'result (medians)', 'target', 'met'];
+	const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column].length)));
+	const line = (cell: string[]) => cell.map((text, column) => text.padEnd(widths[column])).join(' | ');
+	return [line(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...cells.map(line)].join('\n');
+}
