@@ -1,18 +1,17 @@
 import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { createConversationLabels, createConversationSchema } from '../../request/createConversation';
-import type { CreateConversationBody } from '../../request/createConversation';
-import { blankToUndefined, customAttributesFrom, locatorValue, readCollection, toIdList, definedOnly } from '../../request/readParameters';
-import { parseItemRequest } from '../../request/validate';
-import { libredeskCreate, libredeskRequest } from '../../transport';
-import { binaryAttachmentNames, binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
 import { deferred } from '../../helpers/deferred';
 import type { Deferred } from '../../helpers/deferred';
-import { SyncIndex } from './syncLookup';
-import type { SyncTarget } from './syncLookup';
+import { locatorValue } from '../../request/readParameters';
+import { libredeskCreate } from '../../transport';
+import { binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
 import { idLocator, keyLocator, requestOptions } from '../common.descriptions';
 import type { Operation, RunScope } from '../types';
+import { conversationAttributeKeys, unknownAttributesError, validateItem } from './createItemRequest';
+import type { ItemRequest } from './createItemRequest';
+import { startSync, syncOne, track } from './createSync';
+import type { SyncSettings } from './createSync';
 
 const properties: INodeProperties[] = [
 	idLocator({
@@ -196,116 +195,15 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['create'] } }, properties);
 
-function rawRequest(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObject): Record<string, unknown> {
-	const raw = definedOnly({
-		inbox_id: blankToUndefined(locatorValue(ctx.getNodeParameter('inboxId', itemIndex))),
-		contact_email: ctx.getNodeParameter('contactEmail', itemIndex),
-		first_name: ctx.getNodeParameter('firstName', itemIndex),
-		initiator: ctx.getNodeParameter('initiator', itemIndex),
-		content: ctx.getNodeParameter('content', itemIndex),
-		last_name: blankToUndefined(fields.lastName),
-		subject: blankToUndefined(fields.subject),
-		team_id: blankToUndefined(locatorValue(fields.teamId)),
-		agent_id: blankToUndefined(locatorValue(fields.agentId)),
-		external_user_id: blankToUndefined(fields.externalUserId),
-		custom_attributes: customAttributesFrom(fields.customAttributesJson, fields.customAttributesUi),
-		attachments: toIdList(fields.attachmentIds),
-	});
-	return raw;
-}
-
-interface SyncSettings {
-	attribute: string;
-	index: SyncIndex;
-	/** Item index → its sync key, for valid items. */
-	keys: Map<number, SyncTarget>;
-	/** Sync key → the item of the run that creates it; later items with the key share its result. */
-	claims: Map<string, { itemIndex: number; result: Promise<IDataObject> }>;
-}
-
-interface ItemRequest {
-	body: CreateConversationBody;
-	/** Binary properties of the item to upload as attachments. */
-	files: string[];
-}
-
 interface CreateBatch {
 	/** Per item: its validated request once it may be sent (after its sync look-up when syncing), or its error. */
 	ready: Array<Promise<ItemRequest>>;
 	sync?: SyncSettings;
 }
 
-function syncKeyOf(ctx: IExecuteFunctions, itemIndex: number): string {
-	const value = ctx.getNodeParameter('syncKey', itemIndex);
-	const key = typeof value === 'number' || typeof value === 'string' ? String(value).trim() : '';
-	if (key === '') {
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: Sync Key is empty (got ${JSON.stringify(value ?? null)})`, {
-			itemIndex,
-			description: 'With "Skip If Already Synced" on, every item needs a sync key, e.g. the CRM record ID. Nothing was sent for this item.',
-		});
-	}
-	return key;
-}
-
-async function conversationAttributeKeys(this: IExecuteFunctions, scope: RunScope): Promise<Set<string>> {
-	const definitions = await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject[] | null>>(this, scope.policy, {
-		method: 'GET',
-		path: '/api/v1/custom-attributes',
-		qs: { applies_to: 'conversation' },
-	});
-	return new Set((definitions ?? []).map((definition) => String(definition.key)));
-}
-
-function unknownAttributesError(ctx: IExecuteFunctions, known: Set<string>, { body }: ItemRequest, index: number): NodeOperationError | undefined {
-	const unknown = Object.keys(body.custom_attributes ?? {}).filter((key) => !known.has(key));
-	if (unknown.length === 0) return undefined;
-	return new NodeOperationError(
-		ctx.getNode(),
-		`Item ${index}: Custom Attributes key ${unknown.map((key) => `"${key}"`).join(', ')} is not defined for conversations in Libredesk`,
-		{
-			itemIndex: index,
-			description: `Libredesk would silently drop it. Defined keys: ${[...known].join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Custom Attributes". Nothing was sent for this item.`,
-		},
-	);
-}
-
-/**
- * One item's request, validated, and the binary properties to upload with it (they must exist). Each
- * parameter is read once: with n8n's sandboxed expression engine every evaluation counts. Throws the item's error.
- */
-function validateItem(ctx: IExecuteFunctions, itemIndex: number, syncAttribute?: string): ItemRequest {
-	const fields = readCollection(ctx, 'additionalFields', itemIndex);
-	const raw = rawRequest(ctx, itemIndex, fields);
-	if (syncAttribute) {
-		const attributes = raw.custom_attributes ?? {};
-		if (typeof attributes === 'object' && attributes !== null && !Array.isArray(attributes)) {
-			raw.custom_attributes = { ...attributes, [syncAttribute]: syncKeyOf(ctx, itemIndex) };
-		}
-	}
-	const body = parseItemRequest(createConversationSchema, raw, createConversationLabels, ctx.getNode(), itemIndex);
-	return { body, files: binaryAttachmentNames(ctx, itemIndex, fields.binaryProperties) };
-}
-
 function once<T>(load: () => Promise<T>): () => Promise<T> {
 	let loaded: Promise<T> | undefined;
 	return async () => await (loaded ??= load());
-}
-
-/** Checks the sync key attribute before anything else, and sets up the look-up the items are added to. */
-function startSync(this: IExecuteFunctions, scope: RunScope, attribute: string, known: Set<string>): SyncSettings {
-	if (!known.has(attribute)) {
-		throw new NodeOperationError(this.getNode(), `Sync Key Attribute "${attribute}" is not defined for conversations in Libredesk`, {
-			description: `Libredesk drops undefined custom attributes, so the sync key would never be stored and every run would create duplicates. Define a text attribute with key "${attribute}" (Admin → Custom attributes, applies to Conversation) or pick an existing one: ${[...known].join(', ') || '(none defined)'}. Nothing was created.`,
-		});
-	}
-	return { attribute, index: new SyncIndex(this, scope.policy, attribute), keys: new Map(), claims: new Map() };
-}
-
-/** Queues the item's contact for the look-up; resolves once the look-ups covering it are done. */
-async function track(sync: SyncSettings, itemIndex: number, { body }: ItemRequest): Promise<void> {
-	const target = { syncKey: String(body.custom_attributes?.[sync.attribute]), email: body.contact_email, externalUserId: body.external_user_id };
-	sync.keys.set(itemIndex, target);
-	await sync.index.add(target);
 }
 
 interface Production {
@@ -361,24 +259,6 @@ async function createOne(this: IExecuteFunctions, scope: RunScope, { body: reque
 	return data;
 }
 
-/** With sync on: skip what exists, let the first item of a key create, and the others share its result. */
-async function syncOne(this: IExecuteFunctions, scope: RunScope, request: ItemRequest, itemIndex: number, sync: SyncSettings): Promise<IDataObject> {
-	const { syncKey } = sync.keys.get(itemIndex)!;
-	const existing = sync.index.find(syncKey);
-	if (existing) return { ...existing, syncStatus: 'skipped' };
-	const claim = sync.claims.get(syncKey);
-	if (claim) {
-		try {
-			return { ...(await claim.result), syncStatus: 'skipped' };
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: not created because item ${claim.itemIndex} with the same sync key "${syncKey}" failed: ${(error as Error).message}`, { itemIndex });
-		}
-	}
-	const result = createOne.call(this, scope, request, itemIndex, sync);
-	sync.claims.set(syncKey, { itemIndex, result });
-	return { ...(await result), syncStatus: 'created' };
-}
-
 /** How many items are read between two chances for answers to be handled, when creates overlap reading. */
 const YIELD_EVERY = 10;
 
@@ -419,7 +299,8 @@ export const create: Operation<CreateBatch> = {
 
 	async execute(itemIndex, scope, batch) {
 		const request = await batch.ready[itemIndex];
-		if (batch.sync) return await syncOne.call(this, scope, request, itemIndex, batch.sync);
+		const { sync } = batch;
+		if (sync) return await syncOne.call(this, itemIndex, sync, async () => await createOne.call(this, scope, request, itemIndex, sync));
 		return await createOne.call(this, scope, request, itemIndex);
 	},
 };
