@@ -104,6 +104,23 @@ test('a server-side rate limit (20 requests/s): all created, none duplicated, ea
 	expect(accepted[accepted.length - 1] - accepted[0]).toBeLessThan((windows - 1) * 1150);
 });
 
+test('a 429 although the run kept inside the announced window (another client shares the limit) pauses every request', async () => {
+	// Every 20th create is refused as if a shared limit of 100/s were reached: the first refusal teaches the
+	// limit (no pause, the run was not keeping a window yet), the second comes although it was.
+	emulator.faults.add(CREATE, { type: 'respond', status: 429, body: '', headers: { 'Retry-After': '1', 'X-RateLimit-Limit': '100' } }, { everyNth: 20 });
+	const parameters = syncParameters({ options: { concurrency: 4 } });
+	const result = await runNode({ credentials: credentialsFor(emulator), items: crmRecords(ITEMS), parameters, onError: 'continueRegularOutput' });
+	expect(result.output.filter((item) => item.json.error)).toEqual([]);
+	expect(conversationsPerSyncKey(emulator).size).toBe(ITEMS);
+	expect(duplicatedKeys(emulator)).toEqual([]);
+
+	const refused = emulator.requests.filter((request) => request.status === 429).map((request) => request.receivedAt);
+	expect(refused).toHaveLength(2);
+	const duringPause = emulator.requests.filter((request) => request.receivedAt > refused[1] + 200 && request.receivedAt < refused[1] + 900);
+	expect(duringPause).toEqual([]);
+	expect(emulator.requests[emulator.requests.length - 1].receivedAt).toBeGreaterThanOrEqual(refused[1] + 1000);
+});
+
 test('non-retryable answers fail at once with the server message', async () => {
 	emulator.faults.add(CREATE, { type: 'respond', status: 404, body: '{"status":"error","message":"Route not found","data":null,"error_type":"GeneralException"}' });
 	const result = await runNode({ credentials: credentialsFor(emulator), items: crmRecords(1), parameters: createParameters(), onError: 'continueRegularOutput' });
