@@ -4,7 +4,7 @@
  * process), and a raw axios loop doing the same requests, in the same run.
  */
 import { DEFAULT_CONCURRENCY } from '../nodes/Libredesk/actions/common.descriptions';
-import { FloorNode } from './floorNode';
+import { FloorNode, HelperFloorNode } from './floorNode';
 import { RemoteEmulator } from './remoteEmulator';
 import { figure, repeat, round, show } from './stats';
 import type { Figure } from './stats';
@@ -14,7 +14,16 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const REPS = QUICK ? 1 : 5;
 
 export interface EngineResults {
-	overhead: { items: number; ratio: Figure; floorRatio: Figure; nodeMsPerItem: Figure; floorMsPerItem: Figure; rawMsPerItem: Figure };
+	overhead: {
+		items: number;
+		ratio: Figure;
+		floorRatio: Figure;
+		helperRatio: Figure;
+		nodeMsPerItem: Figure;
+		floorMsPerItem: Figure;
+		helperMsPerItem: Figure;
+		rawMsPerItem: Figure;
+	};
 	concurrency: { items: number; latencyMs: number; seconds: Record<string, Figure>; speedup: Record<string, number> };
 	rateLimit: { items: number; limit: number; throughput: Figure; ratio: number; created: number; duplicated: number; lost: number };
 	scale: { msPerItem1k: Figure; msPerItem10k: Figure; growth: number; rssGrowthMb: number };
@@ -24,30 +33,38 @@ export interface EngineResults {
 async function overhead(emulator: RemoteEmulator): Promise<EngineResults['overhead']> {
 	const items = records(QUICK ? 100 : 300);
 	const floor = new FloorNode();
+	const helper = new HelperFloorNode();
 	await timeRawAxios(emulator.url, items.slice(0, 50));
 	await timeNode(emulator.url, items.slice(0, 50), { concurrency: 1 });
 	await timeNode(emulator.url, items.slice(0, 50), {}, false, floor);
-	const perItem = { node: [] as number[], floor: [] as number[], raw: [] as number[] };
-	const ratios = { raw: [] as number[], floor: [] as number[] };
+	await timeNode(emulator.url, items.slice(0, 50), {}, false, helper);
+	const perItem = { node: [] as number[], floor: [] as number[], helper: [] as number[], raw: [] as number[] };
+	const ratios = { raw: [] as number[], floor: [] as number[], helper: [] as number[] };
 	for (let rep = 0; rep < REPS; rep++) {
 		await emulator.reset();
 		const rawMs = await timeRawAxios(emulator.url, items);
+		await emulator.reset();
+		const helperMs = (await timeNode(emulator.url, items, {}, false, helper)).ms;
 		await emulator.reset();
 		const floorMs = (await timeNode(emulator.url, items, {}, false, floor)).ms;
 		await emulator.reset();
 		const nodeMs = (await timeNode(emulator.url, items, { concurrency: 1 })).ms;
 		perItem.raw.push(rawMs / items.length);
+		perItem.helper.push(helperMs / items.length);
 		perItem.floor.push(floorMs / items.length);
 		perItem.node.push(nodeMs / items.length);
 		ratios.raw.push(nodeMs / rawMs);
 		ratios.floor.push(nodeMs / floorMs);
+		ratios.helper.push(helperMs / rawMs);
 	}
 	return {
 		items: items.length,
 		ratio: figure(ratios.raw),
 		floorRatio: figure(ratios.floor),
+		helperRatio: figure(ratios.helper),
 		nodeMsPerItem: figure(perItem.node),
 		floorMsPerItem: figure(perItem.floor),
+		helperMsPerItem: figure(perItem.helper),
 		rawMsPerItem: figure(perItem.raw),
 	};
 }
@@ -129,8 +146,10 @@ export async function engineBench(): Promise<EngineResults> {
 		console.log('engine 1/5: per-item overhead vs raw axios (concurrency 1, latency 0)…');
 		results.overhead = await overhead(emulator);
 		const { overhead: o } = results;
-		console.log(`  node/raw axios = ${show(o.ratio)}; node/n8n floor = ${show(o.floorRatio)}`);
-		console.log(`  per item: node ${show(o.nodeMsPerItem, ' ms')}, n8n floor ${show(o.floorMsPerItem, ' ms')}, raw axios ${show(o.rawMsPerItem, ' ms')}`);
+		console.log(`  node/raw axios = ${show(o.ratio)}; node/n8n floor = ${show(o.floorRatio)}; n8n request helper alone/raw axios = ${show(o.helperRatio)}`);
+		console.log(
+			`  per item: node ${show(o.nodeMsPerItem, ' ms')}, n8n floor ${show(o.floorMsPerItem, ' ms')}, n8n request helper alone ${show(o.helperMsPerItem, ' ms')}, raw axios ${show(o.rawMsPerItem, ' ms')}`,
+		);
 		console.log('engine 2/5: concurrency speedup at 50 ms latency…');
 		results.concurrency = await concurrency(emulator);
 		for (const [level, seconds] of Object.entries(results.concurrency.seconds)) {

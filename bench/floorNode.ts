@@ -8,8 +8,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
  * n8n's request helper with the same credential, one after the other, with no validation and no retries.
  * Libredesk node time / floor time is this package's own overhead.
  */
-export class FloorNode implements INodeType {
-	description: INodeTypeDescription = {
+function floorDescription(): INodeTypeDescription {
+	return {
 		displayName: 'Floor',
 		name: 'floor',
 		group: ['output'],
@@ -23,29 +23,61 @@ export class FloorNode implements INodeType {
 		// The same parameters as the Libredesk node, so that n8n resolves them the same way.
 		properties: new Libredesk().description.properties,
 	};
+}
+
+async function sendEach(ctx: IExecuteFunctions, bodyOf: (itemIndex: number) => IDataObject): Promise<INodeExecutionData[][]> {
+	const credentials = await ctx.getCredentials('libredeskApi');
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'libredeskApi', {
+			method: 'POST',
+			url: `${String(credentials.baseUrl).replace(/\/+$/, '')}/api/v1/conversations`,
+			body: bodyOf(itemIndex),
+			json: true,
+		})) as IDataObject;
+		output.push({ json: response.data as IDataObject, pairedItem: { item: itemIndex } });
+	}
+	return [output];
+}
+
+export class FloorNode implements INodeType {
+	description = floorDescription();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const credentials = await this.getCredentials('libredeskApi');
-		const output: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
-			const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-			const pairs = ((fields.customAttributesUi as IDataObject)?.attribute ?? []) as Array<{ key: string; value: string }>;
-			const body = {
-				inbox_id: 1,
-				contact_email: this.getNodeParameter('contactEmail', itemIndex),
-				first_name: this.getNodeParameter('firstName', itemIndex),
-				initiator: this.getNodeParameter('initiator', itemIndex),
-				content: this.getNodeParameter('content', itemIndex),
-				custom_attributes: Object.fromEntries(pairs.map(({ key, value }) => [key, value])),
-			};
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'libredeskApi', {
-				method: 'POST',
-				url: `${String(credentials.baseUrl).replace(/\/+$/, '')}/api/v1/conversations`,
-				body,
-				json: true,
-			})) as IDataObject;
-			output.push({ json: response.data as IDataObject, pairedItem: { item: itemIndex } });
-		}
-		return [output];
+		return await sendEach(this, (itemIndex) => bodyFromParameters(this, itemIndex));
 	}
+}
+
+/** The floor without expressions: the body comes straight from the item, so only n8n's request helper is left. */
+export class HelperFloorNode implements INodeType {
+	description = floorDescription();
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		return await sendEach(this, (itemIndex) => bodyFromItem(items[itemIndex].json));
+	}
+}
+
+function bodyFromParameters(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const pairs = ((fields.customAttributesUi as IDataObject)?.attribute ?? []) as Array<{ key: string; value: string }>;
+	return {
+		inbox_id: 1,
+		contact_email: ctx.getNodeParameter('contactEmail', itemIndex),
+		first_name: ctx.getNodeParameter('firstName', itemIndex),
+		initiator: ctx.getNodeParameter('initiator', itemIndex),
+		content: ctx.getNodeParameter('content', itemIndex),
+		custom_attributes: Object.fromEntries(pairs.map(({ key, value }) => [key, value])),
+	};
+}
+
+function bodyFromItem(item: IDataObject): IDataObject {
+	return {
+		inbox_id: 1,
+		contact_email: item.email,
+		first_name: item.firstName,
+		initiator: 'contact',
+		content: item.message,
+		custom_attributes: { plan: item.plan, crm_sync_key: item.id },
+	};
 }
