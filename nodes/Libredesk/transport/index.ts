@@ -14,7 +14,8 @@ import { ambiguousCreateError, outcomeToError } from './errors';
 import type { FailureContext } from './errors';
 import { classifyResponse, isTransient, networkOutcome, surelyNotDelivered } from './outcome';
 import type { AttemptOutcome } from './outcome';
-import { BackoffGate, DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './retry';
+import { RequestGate } from './gate';
+import { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './retry';
 import type { RequestPolicy } from './retry';
 
 export type { RequestPolicy } from './retry';
@@ -49,7 +50,7 @@ export async function createRequestPolicy(
 		timeoutMs: options.timeoutMs ?? DEFAULT_RETRY.timeoutMs,
 		maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_RETRY.maxAttempts),
 		maxWaitMs: options.maxWaitMs ?? DEFAULT_RETRY.maxWaitMs,
-		gate: new BackoffGate(options.concurrency),
+		gate: new RequestGate(options.concurrency),
 		credentials,
 	};
 	return policy;

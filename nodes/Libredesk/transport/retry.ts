@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import type { RequestGate } from './gate';
 
 /** How one node run talks to Libredesk: built once per execution from the node's options, never shared across runs. */
 export interface RequestPolicy {
@@ -6,116 +6,12 @@ export interface RequestPolicy {
 	timeoutMs: number;
 	maxAttempts: number;
 	maxWaitMs: number;
-	gate: BackoffGate;
+	gate: RequestGate;
 }
 
 export const DEFAULT_RETRY = { timeoutMs: 30_000, maxAttempts: 5, maxWaitMs: 60_000 } as const;
 
 const BASE_BACKOFF_MS = 250;
-
-/** Sleeps until the time `until()` gives has passed; it is asked again after each sleep, as it may move. */
-async function sleepUntil(until: () => number): Promise<void> {
-	for (let left = until() - Date.now(); left > 0; left = until() - Date.now()) await sleep(left);
-}
-
-/** A little over the announced period, so that clock granularity never tips the server's window over. */
-const PERIOD_MARGIN = 1.01;
-
-/** Answers remembered while no limit is known yet: enough for any window the server may announce later. */
-const ANSWERS_KEPT_BEFORE_A_LIMIT = 1000;
-
-/** One request's place in the gate. */
-export interface GateTurn {
-	/** Whether the request left while the run already kept inside a known window. */
-	readonly paced: boolean;
-	/** Call once the answer (or the failure) is in; `refused` for a 429, which the server did not count. */
-	answered(refused?: boolean): void;
-}
-
-/**
- * Shared by every request of a run. It keeps at most `maxInFlight` requests of the run in flight (the
- * Concurrency option), whichever part of the run sends them.
- *
- * Rate limits: when a 429 announces its limit (X-RateLimit-Limit, as Libredesk's own limiter does) the gate
- * keeps the run inside that window from then on: at most `limit` requests in any Retry-After period, counting
- * each request until its answer came back (the latest the server can have counted it). It remembers recent
- * answers from the start, so the burst that taught it the limit is accounted for and the run goes on as soon as
- * the server's window has room, using the whole allowance of every window. A 429 without a limit, or one that
- * comes although the run kept inside the window (another client shares the limit), pauses every request for
- * the Retry-After it gave.
- */
-export class BackoffGate {
-	private resumeAt = 0;
-	private window?: { limit: number; periodMs: number };
-	private inFlight = 0;
-	/** When recent accepted answers came back, oldest first (answers arrive in time order). */
-	private readonly answeredAt: number[] = [];
-	private wakeOnAnswer?: () => void;
-	private line: Promise<void> = Promise.resolve();
-
-	constructor(private readonly maxInFlight = Number.POSITIVE_INFINITY) {}
-
-	/** Whether a rate limit was announced, so that the gate itself spaces the requests. */
-	get keepsWindow(): boolean {
-		return this.window !== undefined;
-	}
-
-	pauseFor(ms: number): void {
-		this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
-	}
-
-	rateLimited(retryAfterMs: number, announcedLimit: number | undefined, turn: GateTurn): void {
-		const announces = announcedLimit !== undefined && announcedLimit > 0 && retryAfterMs > 0;
-		if (announces) {
-			this.window = { limit: announcedLimit, periodMs: Math.max(this.window?.periodMs ?? 0, retryAfterMs * PERIOD_MARGIN) };
-		}
-		if (!announces || turn.paced) this.pauseFor(retryAfterMs);
-	}
-
-	/** Waits for this request's turn; requests go in the order they asked. */
-	async enter(): Promise<GateTurn> {
-		const turn = this.line.then(async () => {
-			await this.waitForRoom();
-			this.inFlight++;
-		});
-		this.line = turn;
-		await turn;
-		let done = false;
-		return {
-			paced: this.window !== undefined,
-			answered: (refused = false) => {
-				if (done) return;
-				done = true;
-				this.inFlight--;
-				if (!refused) this.answeredAt.push(Date.now());
-				if (!this.window && this.answeredAt.length > ANSWERS_KEPT_BEFORE_A_LIMIT) this.answeredAt.shift();
-				this.wakeOnAnswer?.();
-			},
-		};
-	}
-
-	private async nextAnswer(): Promise<void> {
-		await new Promise<void>((resolve) => (this.wakeOnAnswer = resolve));
-		this.wakeOnAnswer = undefined;
-	}
-
-	private async waitForRoom(): Promise<void> {
-		for (;;) {
-			await sleepUntil(() => this.resumeAt);
-			if (this.inFlight >= this.maxInFlight) {
-				await this.nextAnswer();
-				continue;
-			}
-			if (!this.window) return;
-			const { limit, periodMs } = this.window;
-			const now = Date.now();
-			while (this.answeredAt.length > 0 && this.answeredAt[0] <= now - periodMs) this.answeredAt.shift();
-			if (this.inFlight + this.answeredAt.length < limit) return;
-			if (this.answeredAt.length > 0) await sleep(this.answeredAt[0] + periodMs - now);
-			else await this.nextAnswer();
-		}
-	}
-}
 
 /** Exponential backoff with full jitter: attempt 1 → up to 250 ms, 2 → 500 ms, 3 → 1 s … capped at maxWaitMs. */
 export function backoffDelay(attempt: number, maxWaitMs: number): number {
