@@ -61,15 +61,17 @@ export class RequestGate {
 
 	/** Waits for this request's turn; requests go in the order they asked. */
 	async enter(): Promise<GateTurn> {
+		let paced = false;
 		const turn = this.line.then(async () => {
 			await this.waitForRoom();
 			this.inFlight++;
+			paced = this.window !== undefined;
 		});
 		this.line = turn;
 		await turn;
 		let done = false;
 		return {
-			paced: this.window !== undefined,
+			paced,
 			answered: (refused = false) => {
 				if (done) return;
 				done = true;
