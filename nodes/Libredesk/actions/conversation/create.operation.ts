@@ -77,6 +77,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. the CRM record ID',
 		displayOptions: { show: { skipIfSynced: [true] } },
 		description: 'A value that identifies the record for good, usually its ID in the CRM, mapped with an expression',
+		hint: "Existing conversations are found through the item's contact: its email, and External User ID when set. Map External User ID too if a record's email can change.",
 	},
 	keyLocator({
 		displayName: 'Sync Key Attribute',
