@@ -81,6 +81,21 @@ describe('Skip If Already Synced', () => {
 		expect(createRequests(emulator)).toHaveLength(0);
 	});
 
+	test('with Continue On Fail, a failed look-up fails only the items it covers; the others are created', async () => {
+		emulator.faults.add(
+			{ method: 'GET', path: '/api/v1/conversations/all' },
+			{ type: 'respond', status: 403, body: '{"status":"error","message":"Permission denied","data":null,"error_type":"PermissionException"}' },
+			{ times: 1 },
+		);
+		const result = await sync(crmRecords(250));
+		const failed = result.output.filter((item) => item.json.error);
+		expect(failed).toHaveLength(100);
+		for (const item of failed) expect(item.json.error).toBe('Libredesk: Permission denied');
+		expect(result.output.filter((item) => item.json.syncStatus === 'created')).toHaveLength(150);
+		expect(createRequests(emulator)).toHaveLength(150);
+		expect(result.output.map((item) => item.pairedItem)).toEqual(crmRecords(250).map((_, index) => ({ item: index })));
+	});
+
 	test('an item without a sync key fails alone', async () => {
 		const result = await sync([crmRecord(1), crmRecord(2, { id: '' })]);
 		expect(result.output[0].json.syncStatus).toBe('created');
