@@ -81,6 +81,27 @@ describe('Skip If Already Synced', () => {
 		expect(createRequests(emulator)).toHaveLength(0);
 	});
 
+	test('a run that stopped at an error sends nothing after the node has returned', async () => {
+		emulator.setLatency(20);
+		emulator.faults.add(
+			{ method: 'GET', path: '/api/v1/conversations/all' },
+			{ type: 'respond', status: 403, body: '{"status":"error","message":"Permission denied","data":null,"error_type":"PermissionException"}' },
+			{ times: 1 },
+		);
+		const stopped = await runNode({ credentials: credentialsFor(emulator), items: crmRecords(450), parameters: syncParameters() });
+		expect(stopped.error?.message).toBe('Libredesk: Permission denied');
+		await emulator.whenIdle();
+
+		emulator.clearRequests();
+		const next = await sync([crmRecord(1000)]);
+		expect(next.output[0].json.syncStatus).toBe('created');
+		expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'GET /api/v1/custom-attributes',
+			'GET /api/v1/conversations/all',
+			'POST /api/v1/conversations',
+		]);
+	});
+
 	test('with Continue On Fail, a failed look-up fails only the items it covers; the others are created', async () => {
 		emulator.faults.add(
 			{ method: 'GET', path: '/api/v1/conversations/all' },

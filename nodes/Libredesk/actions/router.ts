@@ -47,17 +47,9 @@ async function scopeFor(ctx: IExecuteFunctions): Promise<RunScope> {
 	return { policy, options, concurrency };
 }
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = resources[resource]?.[operationName];
-	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
-	}
+/** Prepares the run, then each item: in order, `scope.concurrency` at a time; Continue On Fail per item. */
+async function runItems(this: IExecuteFunctions, operation: Operation, items: INodeExecutionData[], scope: RunScope): Promise<INodeExecutionData[][]> {
 	const continueOnFail = this.continueOnFail();
-	const scope = await scopeFor(this);
-
 	let batch: unknown;
 	try {
 		batch = await operation.prepare?.call(this, items.length, scope);
@@ -93,4 +85,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		for (const json of records) returnData.push({ json, pairedItem: { item: itemIndex } });
 	}
 	return [returnData];
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = resources[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	}
+	const scope = await scopeFor(this);
+	try {
+		return await runItems.call(this, operation, this.getInputData(), scope);
+	} finally {
+		// A run that stopped at an error may still have look-ups queued: none is sent after the node returns.
+		await scope.policy.gate.finish();
+	}
 }

@@ -37,14 +37,30 @@ export class RequestGate {
 	private inFlight = 0;
 	/** When recent accepted answers came back, oldest first (answers arrive in time order). */
 	private readonly answeredAt: number[] = [];
-	private wakeOnAnswer?: () => void;
+	private answerWaiters: Array<() => void> = [];
 	private line: Promise<void> = Promise.resolve();
+	private finished = false;
 
 	constructor(private readonly maxInFlight = Number.POSITIVE_INFINITY) {}
 
 	/** Whether a rate limit was announced, so that the gate itself spaces the requests. */
 	get keepsWindow(): boolean {
 		return this.window !== undefined;
+	}
+
+	/** Whether the run is over: nothing more is sent, e.g. items still being read stop there. */
+	get isFinished(): boolean {
+		return this.finished;
+	}
+
+	/**
+	 * Ends the run: requests still waiting for their turn are refused and nothing new is sent (background
+	 * look-ups of a run that stopped at an error), and resolves once no request of the run is in flight.
+	 */
+	async finish(): Promise<void> {
+		this.finished = true;
+		this.wakeAnswerWaiters();
+		while (this.inFlight > 0) await this.nextAnswer();
 	}
 
 	pauseFor(ms: number): void {
@@ -67,7 +83,7 @@ export class RequestGate {
 			this.inFlight++;
 			paced = this.window !== undefined;
 		});
-		this.line = turn;
+		this.line = turn.catch(() => undefined);
 		await turn;
 		let done = false;
 		return {
@@ -78,19 +94,25 @@ export class RequestGate {
 				this.inFlight--;
 				if (!refused) this.answeredAt.push(Date.now());
 				if (!this.window && this.answeredAt.length > ANSWERS_KEPT_BEFORE_A_LIMIT) this.answeredAt.shift();
-				this.wakeOnAnswer?.();
+				this.wakeAnswerWaiters();
 			},
 		};
 	}
 
 	private async nextAnswer(): Promise<void> {
-		await new Promise<void>((resolve) => (this.wakeOnAnswer = resolve));
-		this.wakeOnAnswer = undefined;
+		await new Promise<void>((resolve) => this.answerWaiters.push(resolve));
+	}
+
+	private wakeAnswerWaiters(): void {
+		const waiters = this.answerWaiters;
+		this.answerWaiters = [];
+		waiters.forEach((wake) => wake());
 	}
 
 	private async waitForRoom(): Promise<void> {
 		for (;;) {
-			await sleepUntil(() => this.resumeAt);
+			await sleepUntil(() => (this.finished ? 0 : this.resumeAt));
+			if (this.finished) throw new Error('The node run has ended; this request was not sent');
 			if (this.inFlight >= this.maxInFlight) {
 				await this.nextAnswer();
 				continue;

@@ -212,6 +212,8 @@ interface Production {
 	/** The defined custom attribute keys, when items with unknown keys must fail. */
 	knownKeys?: () => Promise<Set<string>>;
 	stopAtFirstError: boolean;
+	/** True once the node has returned (it stopped at an error): reading more items would be wasted. */
+	runEnded: () => boolean;
 	/** Lets requests already sent be answered while later items are still being read. */
 	yieldEvery?: number;
 }
@@ -223,8 +225,9 @@ interface Production {
 async function produceRequests(this: IExecuteFunctions, slots: Array<Deferred<ItemRequest>>, plan: Production): Promise<Error | undefined> {
 	let firstError: { error: Error; itemIndex: number } | undefined;
 	for (let itemIndex = 0; itemIndex < slots.length; itemIndex++) {
-		if (firstError && plan.stopAtFirstError) {
-			slots[itemIndex].reject(new NodeOperationError(this.getNode(), `Item ${itemIndex}: not sent, the node stopped at item ${firstError.itemIndex}`, { itemIndex }));
+		if ((firstError && plan.stopAtFirstError) || plan.runEnded()) {
+			const where = firstError ? `the node stopped at item ${firstError.itemIndex}` : 'the node run has ended';
+			slots[itemIndex].reject(new NodeOperationError(this.getNode(), `Item ${itemIndex}: not sent, ${where}`, { itemIndex }));
 			continue;
 		}
 		try {
@@ -289,6 +292,7 @@ export const create: Operation<CreateBatch> = {
 			sync,
 			knownKeys: scope.options.allowUnknownAttributes === true ? undefined : knownKeys,
 			stopAtFirstError: !this.continueOnFail(),
+			runEnded: () => scope.policy.gate.isFinished,
 			yieldEvery: allBeforeFirst ? undefined : YIELD_EVERY,
 		});
 		if (allBeforeFirst) {
