@@ -20,6 +20,14 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.reset());
 
+/** The next `times` list calls of the sync look-up are refused as Libredesk refuses a missing permission. */
+const refuseLookups = (times: number) =>
+	emulator.faults.add(
+		{ method: 'GET', path: '/api/v1/conversations/all' },
+		{ type: 'respond', status: 403, body: '{"status":"error","message":"Permission denied","data":null,"error_type":"PermissionException"}' },
+		{ times },
+	);
+
 const sync = (items: ReturnType<typeof crmRecords>, parameters = syncParameters()) =>
 	runNode({ credentials: credentialsFor(emulator), items, parameters, onError: 'continueRegularOutput' });
 
@@ -70,11 +78,7 @@ describe('Skip If Already Synced', () => {
 	});
 
 	test('a look-up Libredesk refuses stops the run before anything is created, naming the permission', async () => {
-		emulator.faults.add(
-			{ method: 'GET', path: '/api/v1/conversations/all' },
-			{ type: 'respond', status: 403, body: '{"status":"error","message":"Permission denied","data":null,"error_type":"PermissionException"}' },
-			{ times: 5 },
-		);
+		refuseLookups(5);
 		const result = await runNode({ credentials: credentialsFor(emulator), items: crmRecords(250), parameters: syncParameters() });
 		expect(result.error?.message).toBe('Libredesk: Permission denied');
 		expect(result.error?.description).toMatch(/conversations:read_all/);
@@ -83,11 +87,7 @@ describe('Skip If Already Synced', () => {
 
 	test('a run that stopped at an error sends nothing after the node has returned', async () => {
 		emulator.setLatency(20);
-		emulator.faults.add(
-			{ method: 'GET', path: '/api/v1/conversations/all' },
-			{ type: 'respond', status: 403, body: '{"status":"error","message":"Permission denied","data":null,"error_type":"PermissionException"}' },
-			{ times: 1 },
-		);
+		refuseLookups(1);
 		const stopped = await runNode({ credentials: credentialsFor(emulator), items: crmRecords(450), parameters: syncParameters() });
 		expect(stopped.error?.message).toBe('Libredesk: Permission denied');
 		await emulator.whenIdle();
@@ -103,11 +103,7 @@ describe('Skip If Already Synced', () => {
 	});
 
 	test('with Continue On Fail, a failed look-up fails only the items it covers; the others are created', async () => {
-		emulator.faults.add(
-			{ method: 'GET', path: '/api/v1/conversations/all' },
-			{ type: 'respond', status: 403, body: '{"status":"error","message":"Permission denied","data":null,"error_type":"PermissionException"}' },
-			{ times: 1 },
-		);
+		refuseLookups(1);
 		const result = await sync(crmRecords(250));
 		const failed = result.output.filter((item) => item.json.error);
 		expect(failed).toHaveLength(100);
