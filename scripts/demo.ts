@@ -3,15 +3,19 @@
  * The demo: CRM records become Libredesk conversations through a real n8n 2.x with this package installed
  * as a community package, run twice the way a schedule would, the second run creating nothing.
  *
- * Libredesk is the embedded emulator on 127.0.0.1 unless LIBREDESK_URL, LIBREDESK_API_KEY and
- * LIBREDESK_API_SECRET are set (then LIBREDESK_INBOX_ID, default 1, names the email inbox). Run it with
- * `npm run demo` (scripts/demo.sh builds first). Exits non-zero if any record failed or was duplicated.
+ * Libredesk is the embedded emulator on 127.0.0.1, unless:
+ * - `npm run demo -- --real`: the real Libredesk v2.7.0 server from ../shared/libredesk-server, started for the demo
+ *   and stopped after it (or the one LIBREDESK_REAL_URL + LIBREDESK_REAL_API_KEY/SECRET name: test/helpers/real-libredesk.ts);
+ * - LIBREDESK_URL, LIBREDESK_API_KEY and LIBREDESK_API_SECRET are set: that Libredesk as it is (LIBREDESK_INBOX_ID,
+ *   default 1, names the email inbox; the crm_* attributes the example maps must exist there).
+ * scripts/demo.sh builds first. Exits non-zero if any record failed or was duplicated.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { ADMIN, LibredeskEmulator } from '../test/emulator';
+import { RealLibredesk } from '../test/helpers/real-libredesk';
 import { N8nHome, nodeOutput } from '../test/e2e/n8n';
 import type { Execution, Timing } from '../test/e2e/n8n';
 import { CREATE_NODE, CRM_RECORDS_NODE, EXAMPLE_CREDENTIAL, customise, loadCrmRecords, loadExample } from '../test/e2e/workflows';
@@ -23,6 +27,7 @@ interface Target {
 	apiSecret: string;
 	inboxId: string;
 	emulator?: LibredeskEmulator;
+	real?: RealLibredesk;
 }
 
 interface RunSummary {
@@ -43,6 +48,12 @@ async function chooseTarget(): Promise<Target> {
 		if (!apiKey || !apiSecret) throw new Error('LIBREDESK_URL is set: also set LIBREDESK_API_KEY and LIBREDESK_API_SECRET (an Admin user\'s API key)');
 		const inboxId = process.env.LIBREDESK_INBOX_ID ?? '1';
 		return { label: `${url} (inbox ${inboxId})`, baseUrl: url, apiKey, apiSecret, inboxId };
+	}
+	if (process.argv.includes('--real')) {
+		const real = await RealLibredesk.start();
+		const where = real.dir ? 'started from ../shared/libredesk-server' : 'given by LIBREDESK_REAL_URL';
+		return { label: `the real Libredesk v2.7.0 at ${real.url}, ${where} (inbox ${real.inboxes.email})`, baseUrl: real.url,
+			apiKey: real.admin.apiKey, apiSecret: real.admin.apiSecret, inboxId: String(real.inboxes.email), real };
 	}
 	const emulator = await LibredeskEmulator.start();
 	return {
@@ -109,6 +120,7 @@ async function main(): Promise<number> {
 	const cleanUp = async () => {
 		await n8n?.dispose();
 		await target.emulator?.stop();
+		await target.real?.stop();
 	};
 	process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 	try {
@@ -129,9 +141,10 @@ async function main(): Promise<number> {
 		printRun('Run 2 (next schedule)', second);
 		printConversation(first.items);
 
-		const duplicates = target.emulator ? target.emulator.store.conversations.length - records.length : 0;
+		const stored = target.emulator ? target.emulator.store.conversations.length : target.real?.dir ? (await target.real.allConversations()).length : undefined;
+		const duplicates = stored === undefined ? 0 : stored - records.length;
 		const ok = first.failed === 0 && second.failed === 0 && second.created === 0 && duplicates <= 0;
-		if (target.emulator) console.log(`\nConversations in Libredesk: ${target.emulator.store.conversations.length} for ${records.length} records`);
+		if (stored !== undefined) console.log(`\nConversations in Libredesk: ${stored} for ${records.length} records`);
 		console.log(`\n${ok ? 'OK' : 'FAILED'}: ${seconds(Date.now() - started)} in all`);
 		return ok ? 0 : 1;
 	} finally {

@@ -3,8 +3,8 @@
 # the environment lines the e2e tests and the demo need. A second run finds both and takes a few milliseconds.
 #
 # Fresh-machine rules (each one broke a real install once):
-# - The cache folder's name carries a hash of this script, so changing the recipe re-installs instead of reusing
-#   a cache made by an older recipe.
+# - The cache folder's name carries a hash of the recipe (the versions and the lines between the recipe markers
+#   below), so changing how n8n is installed re-installs instead of reusing a cache made by an older recipe.
 # - `npm run` exports npm_config_ignore_scripts=true from the project's .npmrc; the sqlite3 build must run its
 #   install script, so scripts are enabled explicitly for that one step (and nothing else).
 # - node-gyp builds against the pinned Node's own headers (offline), never a header download.
@@ -13,7 +13,7 @@ set -euo pipefail
 NODE_VERSION=24.21.0
 N8N_VERSION=2.41.1
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-RECIPE=$(sha256sum "$HERE/ensure-n8n.sh" | cut -c1-10)
+RECIPE=$( { echo "$NODE_VERSION $N8N_VERSION"; sed -n '/^# >>> recipe/,/^# <<< recipe/p' "$HERE/ensure-n8n.sh"; } | sha256sum | cut -c1-10)
 CACHE="${LIBREDESK_CACHE:-$HOME/.cache/n8n-nodes-libredesk}"
 NODE_DIR="$CACHE/node-$NODE_VERSION"
 N8N_DIR="$CACHE/n8n-$N8N_VERSION-$RECIPE"
@@ -53,29 +53,38 @@ if [ ! -x "$NODE_DIR/package/bin/node" ] || [ ! -f "$NODE_DIR/package/include/no
 fi
 export PATH="$NODE_DIR/package/bin:$PATH"
 
+# >>> recipe
 smoke_check() {
   local home
   home=$(mktemp -d -t n8n-smoke-XXXXXX)
   # n8n opens its SQLite database and runs every migration: this fails if the sqlite3 binding was not built.
-  if ! N8N_USER_FOLDER="$home" N8N_DIAGNOSTICS_ENABLED=false N8N_RUNNERS_ENABLED=false \
-      "$N8N_DIR/node_modules/.bin/n8n" export:workflow --all --output="$home/w.json" >"$home/smoke.log" 2>&1 \
-      && ! grep -qi 'sqlite package has not been found' "$home/smoke.log"; then
+  if ! { N8N_USER_FOLDER="$home" N8N_DIAGNOSTICS_ENABLED=false N8N_RUNNERS_ENABLED=false \
+      "$N8N_DIR/node_modules/.bin/n8n" list:workflow >"$home/smoke.log" 2>&1 \
+      && [ -s "$home/.n8n/database.sqlite" ] && ! grep -qi "sqlite package has not been found" "$home/smoke.log"; }; then
     log "smoke check failed: n8n could not open its database:"; tail -n 20 "$home/smoke.log" >&2; rm -rf "$home"; return 1
   fi
   rm -rf "$home"
 }
 
 if [ ! -f "$N8N_DIR/.complete" ]; then
-  for old in "$CACHE"/n8n-*; do [ -e "$old" ] && [ "$old" != "$N8N_DIR" ] && { log "removing a cache made by another recipe: $old"; rm -rf "$old"; }; done
+  # Caches of other recipes are left alone while another checkout may still use them; after 7 days unused they go.
+  find "$CACHE" -mindepth 1 -maxdepth 1 -name 'n8n-*' ! -path "$N8N_DIR" -mtime +7 -exec rm -rf {} + 2>/dev/null || true
   command -v make >/dev/null && command -v g++ >/dev/null && command -v python3 >/dev/null \
     || { log "n8n's SQLite driver is built from source: install python3, make and g++ first"; exit 1; }
-  log "installing n8n $N8N_VERSION into $N8N_DIR (once per machine: ~2.9 GB, 3-10 minutes depending on the npm cache)"
-  rm -rf "$N8N_DIR" && mkdir -p "$N8N_DIR"
-  echo '{"name":"n8n-host","private":true}' >"$N8N_DIR/package.json"
-  # Install scripts stay off here: kafka's would download a prebuilt binary, which fails offline. n8n needs one
-  # native build (sqlite3), done next.
-  with_progress "npm install n8n@$N8N_VERSION" "$N8N_DIR" \
-    bash -c "cd '$N8N_DIR' && npm install 'n8n@$N8N_VERSION' --no-audit --no-fund --ignore-scripts --loglevel=error >&2"
+  # Resumable: an interrupted run (Ctrl-C, a killed job) keeps a finished npm install (marker .installed) and goes on
+  # with the build; an npm install that did not finish is started again from an empty folder.
+  if [ ! -f "$N8N_DIR/.installed" ]; then
+    log "installing n8n $N8N_VERSION into $N8N_DIR (once per machine: ~2.9 GB, 3-10 minutes depending on the npm cache)"
+    rm -rf "$N8N_DIR" && mkdir -p "$N8N_DIR"
+    echo '{"name":"n8n-host","private":true}' >"$N8N_DIR/package.json"
+    # Install scripts stay off here: kafka's would download a prebuilt binary, which fails offline. n8n needs one
+    # native build (sqlite3), done next.
+    with_progress "npm install n8n@$N8N_VERSION" "$N8N_DIR" \
+      bash -c "cd '$N8N_DIR' && npm install 'n8n@$N8N_VERSION' --no-audit --no-fund --ignore-scripts --loglevel=error >&2"
+    touch "$N8N_DIR/.installed"
+  else
+    log "n8n $N8N_VERSION is installed in $N8N_DIR; an earlier run stopped before its checks: going on from there"
+  fi
   log "building the SQLite driver from source against Node $NODE_VERSION's headers (about a minute)"
   with_progress "sqlite3 build" "$N8N_DIR/node_modules/sqlite3" \
     bash -c "cd '$N8N_DIR' && env -u npm_config_ignore_scripts npm_config_build_from_source=true \
@@ -84,10 +93,12 @@ if [ ! -f "$N8N_DIR/.complete" ]; then
   [ -n "$(find "$N8N_DIR/node_modules/sqlite3" -name 'node_sqlite3.node' -print -quit)" ] \
     || { log "the sqlite3 build produced no binding:"; tail -n 30 "$N8N_DIR/sqlite3-build.log" >&2; exit 1; }
   log "smoke check: n8n opens a fresh database"
-  smoke_check
+  smoke_check || { rm -f "$N8N_DIR/.installed"; exit 1; }
   touch "$N8N_DIR/.complete"
   log "n8n $N8N_VERSION ready ($(elapsed))"
 fi
+# <<< recipe
+touch "$N8N_DIR/.complete"   # marks the cache as in use (see the clean-up above)
 
 echo "NODE24_BIN=$NODE_DIR/package/bin"
 echo "N8N_BIN=$N8N_DIR/node_modules/.bin/n8n"
