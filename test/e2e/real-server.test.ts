@@ -147,7 +147,7 @@ beforeAll(async () => {
 	await n8n.publish([TRIGGER_WORKFLOW]);
 	server = await n8n.start();
 	await server.loginAsOwner();
-}, N8N_HOOK_TIMEOUT_MS * 2);
+}, N8N_HOOK_TIMEOUT_MS * 5);
 
 afterAll(async () => {
 	try {

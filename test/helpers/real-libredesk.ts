@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test harness, not node code */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- test harness, not node code */
 /**
  * The real Libredesk server for tests: the upstream v2.7.0 binary started by `../shared/libredesk-server/start.sh`
  * (its own PostgreSQL, Redis and SMTP sink on loopback, ~7 s), or any Libredesk given by URL + an admin API key.
@@ -44,11 +44,18 @@ export interface RealEnv {
 	dir?: string;
 }
 
-/** Where the real server's scripts are: LIBREDESK_SERVER_DIR, or ../shared/libredesk-server beside the clone. */
+/**
+ * Where the real server's scripts are: LIBREDESK_SERVER_DIR, or `shared/libredesk-server` in a folder above this file
+ * (../shared beside a clone, also from a git worktree or from the compiled copy in .build/).
+ */
 export function realServerScripts(): string | undefined {
-	const candidates = [process.env.LIBREDESK_SERVER_DIR, path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'libredesk-server'),
-		path.resolve(process.cwd(), '..', 'shared', 'libredesk-server')];
-	return candidates.find((dir): dir is string => !!dir && existsSync(path.join(dir, 'start.sh')));
+	const explicit = process.env.LIBREDESK_SERVER_DIR;
+	if (explicit) return existsSync(path.join(explicit, 'start.sh')) ? explicit : undefined;
+	for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+		const candidate = path.join(dir, 'shared', 'libredesk-server');
+		if (existsSync(path.join(candidate, 'start.sh'))) return candidate;
+	}
+	return undefined;
 }
 
 export const NO_REAL_SERVER = [
