@@ -178,7 +178,10 @@ export function updateUserAssignee(env: Env, c: ConversationRecord, userId: numb
 		recordActivity(env, c, 'self_assign', fullName(actor), actor);
 		return;
 	}
-	const assignee = loadAgent(env, userId);
+	// RecordAssigneeUserChange loads the assignee as an agent; for any other user (a contact) it fails after the
+	// assignment was stored: 500 "Something went wrong", no activity row.
+	const assignee = env.store.liveUser(userId);
+	if (!assignee || (assignee.type !== 'agent' && assignee.type !== 'ai_assistant')) throw newError('GeneralException', MSG.somethingWentWrong);
 	recordActivity(env, c, 'assigned_user_change', fullName(assignee), actor);
 }
 
