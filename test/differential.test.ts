@@ -6,6 +6,9 @@
  * rate-limit headers, and per case the values that must match (normalised: ids become fixture names).
  * Differences that must stay are listed in ALLOWED with the reason; the test asserts they are exactly those.
  */
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import axios, { type AxiosInstance } from 'axios';
 import { ADMIN, AGENT, LibredeskEmulator, seedLikeRealBootstrap } from './emulator';
 import { RealLibredesk } from './helpers/real-libredesk';
@@ -45,6 +48,8 @@ interface Case {
 	save?: (data: Json, s: Side) => void;
 	/** A follow-up read whose answer is compared the same way (e.g. what a failed create left behind). */
 	then?: Omit<Case, 'name' | 'then'>;
+	/** Let the mail worker send the queued replies first (see settleMail). */
+	settleMail?: boolean;
 	/** Turns on, for this case only, something only the emulator can do (a fault, a rate limit, latency); see ALLOWED. */
 	onEmulator?: (emulator: LibredeskEmulator) => void | Promise<void>;
 }
@@ -227,20 +232,35 @@ const contactForm = (fields: Record<string, string>) => {
 
 const conv = (key: string, rest = '') => (s: Side) => `/api/v1/conversations/${s.saved[key] as string}${rest}`;
 const messageValues = (m: Json, s: Side) => ({
-	type: m.type, status: mailStatus(s, m), private: m.private, content: norm(s, m.content), text_content: norm(s, m.text_content), content_type: m.content_type,
+	type: m.type, status: m.status, private: m.private, content: norm(s, m.content), text_content: norm(s, m.text_content), content_type: m.content_type,
 	sender_type: m.sender_type, author: m.sender_type === 'contact' ? 'the contact' : fixtureName(s, 'agent', m.author.id), meta: m.meta, attachments: m.attachments.map((a: Json) => [a.name, a.size, a.content_type, a.disposition]),
 });
 /**
- * TIMING (an allowed difference): an outgoing email reply is queued as `pending`; the real server's outgoing mail
- * worker then sends it (`sent`, or `failed` when the inbox's SMTP is unreachable) within about a second, while the
- * emulator sends no mail and leaves it `pending` until a test plays the worker with emulator.setMessageStatus().
- * Asserted here, then compared as "queued".
+ * TIMING (an allowed difference, made deterministic here): an outgoing email reply is queued as `pending`; the real
+ * server's mail worker sends it within about a second (`sent`, or `failed` when the inbox's SMTP is unreachable) and
+ * then sets the conversation's first_reply_at/last_reply_at and clears waiting_since. The emulator sends no mail: a
+ * test plays the worker with emulator.setMessageStatus(). Cases marked `settleMail` first wait (at most 20 s) until
+ * the real worker has handled every reply of the run's conversations, then play the same outcome on the emulator.
  */
-function mailStatus(s: Side, m: Json): unknown {
-	if (m.type !== 'outgoing' || m.private) return m.status;
-	expect(s.name === 'emulator' ? ['pending'] : ['pending', 'sent', 'failed']).toContain(m.status);
-	return 'queued';
+async function settleMail(): Promise<void> {
+	const real = sides.real!;
+	for (const key of ['agentInit', 'full']) {
+		const outgoing = async (s: Side) =>
+			((await axios.get(`${s.url}/api/v1/conversations/${s.saved[key] as string}/messages?type=outgoing&private=false&page_size=500`, {
+				headers: { Authorization: authorization(s, 'admin') },
+			})).data.data.results as Json[]);
+		let realMessages = await outgoing(real);
+		for (const deadline = Date.now() + 20_000; realMessages.some((m) => m.status === 'pending') && Date.now() < deadline; realMessages = await outgoing(real)) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		const emulated = await outgoing(sides.emulator!);
+		expect([key, emulated.length]).toEqual([key, realMessages.length]);
+		emulated.forEach((m, i) => {
+			if (m.status === 'pending' && realMessages[i].status !== 'pending') emulator.setMessageStatus(m.uuid, realMessages[i].status);
+		});
+	}
 }
+
 const listOf = (d: Json) => ({ keys: Object.keys(d).sort(), total: d.total, per_page: d.per_page, total_pages: d.total_pages, page: d.page });
 const webhookBody = (overrides: Record<string, unknown> = {}) => ({ name: `diff-${RUN}`, url: 'http://127.0.0.1:9/hook', events: ['conversation.created'], secret: 's3cret', ...overrides });
 
@@ -453,7 +473,7 @@ const CASES: Case[] = [
 	{ name: 'custom attributes, not an object', method: 'PUT', path: conv('full', '/custom-attributes'), json: ['x'] },
 
 	// Messages.
-	{ name: 'messages list', method: 'GET', path: conv('full', '/messages'), values: (d, s) => ({ ...listOf(d), items: d.results.map((m: Json) => messageValues(m, s)) }) },
+	{ name: 'messages list', settleMail: true, method: 'GET', path: conv('full', '/messages'), values: (d, s) => ({ ...listOf(d), items: d.results.map((m: Json) => messageValues(m, s)) }) },
 	{ name: 'messages list, outgoing only', method: 'GET', path: conv('full', '/messages?type=outgoing&private=false'), values: listOf },
 	{ name: 'messages of an agent-initiated create', method: 'GET', path: conv('agentInit', '/messages?type=outgoing'), values: (d, s) => d.results.map((m: Json) => messageValues(m, s)) },
 	{ name: 'messages of a create with an attachment', method: 'GET', path: conv('attached', '/messages?type=incoming'), values: (d, s) => d.results.map((m: Json) => messageValues(m, s)) },
@@ -461,7 +481,7 @@ const CASES: Case[] = [
 		name: 'send a reply', method: 'POST', path: conv('full', '/messages'),
 		json: { message: `<p>Reply ${RUN} to {{ .Contact.FirstName }}</p>`, sender_type: 'agent', private: false, to: [email('full')], echo_id: 'e-1' }, values: messageValues,
 	},
-	{ name: 'send a private note', method: 'POST', path: conv('full', '/messages'), json: { message: '<p>Note</p>', sender_type: 'agent', private: true }, values: messageValues },
+	{ name: 'send a private note', method: 'POST', path: conv('full', '/messages'), json: { message: '<p>Note</p>', sender_type: 'agent', private: true }, values: messageValues, settleMail: true },
 	{ name: 'send a reply without to', method: 'POST', path: conv('full', '/messages'), json: { message: '<p>x</p>', sender_type: 'agent', private: false } },
 	{ name: 'send without sender_type', method: 'POST', path: conv('full', '/messages'), json: { message: '<p>x</p>' } },
 	{ name: 'send as contact', method: 'POST', path: conv('full', '/messages'), json: { message: '<p>x</p>', sender_type: 'contact' } },
@@ -574,7 +594,7 @@ const CASES: Case[] = [
  * Not listed because they never show in an answer: the emulator's fault injection, latency and rate limit are off
  * unless a test turns them on (every case compares `rateLimitHeaders`, and both servers send none), and lists the
  * real server returns in no defined order (GET /api/v1/contacts without order_by: Postgres heap order) are
- * compared as sets or with an explicit order. The other allowed difference is TIMING (see mailStatus()).
+ * compared as sets or with an explicit order. The other allowed difference is TIMING (see settleMail()).
  */
 const ALLOWED: Record<string, { differences: string[]; reason: string }> = {
 	'rate limit on demand (stands for a proxy in front of Libredesk)': {
@@ -639,6 +659,7 @@ describe('the emulator answers like the real Libredesk', () => {
 
 	for (const c of CASES) {
 		it(c.name, async () => {
+			if (c.settleMail) await settleMail();
 			await c.onEmulator?.(emulator);
 			const [r, e] = await Promise.all([send(sides.real!, c), send(sides.emulator!, c)]).finally(() => {
 				emulator.faults.clear();
@@ -650,4 +671,77 @@ describe('the emulator answers like the real Libredesk', () => {
 			expect(differences).toEqual(ALLOWED[c.name]?.differences ?? []);
 		});
 	}
+});
+
+/** A delivery as a receiver sees it. */
+interface Received {
+	headers: http.IncomingHttpHeaders;
+	body: string;
+}
+
+/** What is compared of the deliveries one server made: events, body layout, headers, signature, payload shapes. */
+function deliverySummary(received: Received[], secret: string) {
+	const events: Record<string, { count: number; shapes: unknown[] }> = {};
+	const layout = new Set<string>();
+	const headers = new Set<string>();
+	for (const { headers: h, body } of received) {
+		const parsed = JSON.parse(body) as { event: string; payload: unknown; timestamp: string };
+		layout.add(JSON.stringify({ keys: Object.keys(parsed), timestamp: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(parsed.timestamp) }));
+		const signed = h['x-libredesk-signature'] === `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+		headers.add(JSON.stringify({ contentType: h['content-type'], userAgent: /^Libredesk-Webhook\//.test(String(h['user-agent'])), signed }));
+		const entry = (events[parsed.event] ??= { count: 0, shapes: [] });
+		entry.count++;
+		const payloadShape = shape(parsed.payload);
+		if (!entry.shapes.some((known) => JSON.stringify(known) === JSON.stringify(payloadShape))) entry.shapes.push(payloadShape);
+	}
+	return { events, layout: [...layout], headers: [...headers] };
+}
+
+describe('webhook deliveries', () => {
+	it('the same events, with the same body layout, headers, signature and payload shapes', async () => {
+		const received: Record<string, Received[]> = { real: [], emulator: [] };
+		const receiver = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				received[String(req.url).slice(1)]?.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+				res.end('ok');
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+		const secret = `whsec-${RUN}`;
+		const events = ['conversation.created', 'conversation.status_changed', 'conversation.tags_changed', 'conversation.assigned', 'conversation.unassigned', 'message.created'];
+		try {
+			await Promise.all([sides.real!, sides.emulator!].map(async (side) => {
+				const call = async (method: Method, path: string, json?: unknown) => {
+					const response = await axios.request({ method, url: side.url + path, data: json, headers: { Authorization: authorization(side, 'admin') }, validateStatus: () => true });
+					expect([side.name, method, path, response.status]).toEqual([side.name, method, path, 200]);
+					return response.data.data as Json;
+				};
+				const hook = await call('POST', '/api/v1/webhooks', { name: `deliveries-${RUN}`, url: `${base}/${side.name}`, events, secret, is_active: true });
+				side.saved.deliveryHook = hook.id;
+				const conversation = await call('POST', '/api/v1/conversations', create(side, { contact_email: email('hooks'), team_id: side.fx.teams.Billing, agent_id: side.fx.agentId }));
+				const path = `/api/v1/conversations/${conversation.uuid as string}`;
+				await call('PUT', `${path}/status`, { status: 'Resolved' });
+				await call('POST', `${path}/tags`, { tags: [TAGS[0]], action: 'add_tags' });
+				await call('PUT', `${path}/assignee/user/remove`);
+			}));
+			await emulator.whenDeliveriesSettled();
+			const expected = received.emulator.length;
+			// The real server delivers from a queue with 5 workers: wait until as many deliveries came (at most 20 s).
+			for (let waited = 0; received.real.length < expected && waited < 20_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(expected).toBeGreaterThan(5);
+			const [real, emu] = [deliverySummary(received.real, secret), deliverySummary(received.emulator, secret)];
+			const differences: string[] = [];
+			shapeDiff(real, emu, 'deliveries', differences);
+			found['webhook deliveries'] = differences;
+			expect(differences).toEqual([]);
+		} finally {
+			for (const side of [sides.real!, sides.emulator!]) {
+				if (side.saved.deliveryHook) await axios.delete(`${side.url}/api/v1/webhooks/${side.saved.deliveryHook as number}`, { headers: { Authorization: authorization(side, 'admin') } });
+			}
+			await new Promise<void>((resolve) => receiver.close(() => resolve()));
+		}
+	});
 });

@@ -294,6 +294,15 @@ export function queueReply(
 	});
 }
 
+/** update-conversation-reply-timestamps, run by the mail worker once an agent's reply is sent. */
+export function recordReplySent(c: ConversationRecord): void {
+	const at = now();
+	c.first_reply_at ??= at;
+	c.last_reply_at = at;
+	c.waiting_since = null;
+	c.updated_at = at;
+}
+
 export function sendPrivateNote(env: Env, c: ConversationRecord, senderId: number, content: string, media: MediaRecord[]): MessageRecord {
 	return insertMessage(env, {
 		conversation: c, type: 'outgoing', status: 'sent', private: true, contentType: 'html', content: renderForSender(env, c, senderId, content),
