@@ -84,6 +84,19 @@ describe('Contact → Update', () => {
 		expect(emulator.requests.filter((request) => request.path.startsWith('/api/v1/contacts'))).toHaveLength(0);
 	});
 
+	test("a country up to the 140 characters Libredesk's column holds is sent; a longer one fails before sending", async () => {
+		const jane = seedJane();
+		const result = await runNode({
+			credentials: credentialsFor(emulator),
+			onError: 'continueRegularOutput',
+			items: [{ country: 'c'.repeat(140) }, { country: 'c'.repeat(141) }],
+			parameters: { resource: 'contact', operation: 'update', contact: byId(jane.id), updateFields: { country: '={{ $json.country }}' } },
+		});
+		expect(result.output.map((item) => item.json.error)).toEqual([undefined, expect.stringMatching(/^Item 1: Country is longer than 140 characters/)]);
+		expect(puts()).toHaveLength(1);
+		expect(jane.country).toBe('c'.repeat(140));
+	});
+
 	test('no field to change is a mistake caught before sending', async () => {
 		const jane = seedJane();
 		const result = await update(jane.id, {});

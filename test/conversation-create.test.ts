@@ -222,6 +222,41 @@ describe('server errors', () => {
 		expect(result.serialized).not.toContain('wrong-secret-value');
 	});
 
+	test('a credential Libredesk cannot use (empty secret): the create gets 403 "CSRF token mismatch", explained as a credential problem', async () => {
+		const result = await runNode({ credentials: { ...credentialsFor(emulator), apiSecret: '' }, items: [crmRecord(0)], parameters: createParameters() });
+		// Like the real server: without a usable Authorization header a write falls back to the cookie session and fails its CSRF check.
+		expect(result.error?.message).toBe('Libredesk: CSRF token mismatch');
+		expect(result.error?.httpCode).toBe('403');
+		expect(result.error?.description).toMatch(/No usable Authorization header reached Libredesk/);
+		expect(result.error?.description).not.toMatch(/permission/);
+		expect(createRequests(emulator)).toHaveLength(1);
+		expect(emulator.store.conversations).toHaveLength(0);
+	});
+
+	test('an attachment ID Libredesk does not have: its 500 comes after the conversation was stored; the error says so and nothing is resent', async () => {
+		const result = await runNode({
+			credentials: credentialsFor(emulator),
+			items: [crmRecord(0)],
+			onError: 'continueRegularOutput',
+			parameters: createParameters({ additionalFields: { attachmentIds: '424242' } }),
+		});
+		expect(result.output[0].json).toMatchObject({
+			error: 'Libredesk: Something went wrong',
+			details: { httpCode: '500', description: expect.stringMatching(/not retried[\s\S]*may have created the conversation without its first message/) },
+		});
+		expect(createRequests(emulator)).toHaveLength(1);
+		expect(emulator.store.conversations).toHaveLength(1);
+		expect(emulator.store.messages.filter((m) => m.conversation_id === emulator.store.conversations[0].id)).toHaveLength(0);
+	});
+
+	test('429s (only ever from a proxy: Libredesk never rate-limits its API routes) end in an error that says so', async () => {
+		emulator.faults.add({ method: 'POST', path: '/api/v1/conversations' }, { type: 'respond', status: 429, body: '<html>429 Too Many Requests</html>', headers: { 'Retry-After': '0' } }, { times: 100 });
+		const result = await runNode({ credentials: credentialsFor(emulator), items: [crmRecord(0)], parameters: createParameters({ options: { maxAttempts: 1 } }) });
+		expect(result.error?.httpCode).toBe('429');
+		expect(result.error?.description).toMatch(/A proxy or gateway in front of Libredesk kept rate-limiting/);
+		expect(emulator.store.conversations).toHaveLength(0);
+	});
+
 	test('403 when the API user lacks conversations:write names the permission', async () => {
 		const result = await runNode({ credentials: credentialsFor(emulator, AGENT), items: [crmRecord(0)], parameters: createParameters() });
 		expect(result.error?.message).toBe('Libredesk: Permission denied');

@@ -578,6 +578,16 @@ describe('webhooks', () => {
 		expect(emu.deliveries.map((d) => [d.webhookId, d.event, JSON.parse(d.body).payload.status])).toEqual([[created.id, 'message.updated', 'sent']]);
 	});
 
+	it('a sent reply sets the reply times and ends the wait, like the real mail worker', async () => {
+		const conversation = await createConversation({ initiator: 'contact' });
+		const reply = json(await admin().post(`/api/v1/conversations/${conversation.uuid}/messages`, { message: 'Hi', sender_type: 'agent', to: ['jane@example.com'] })).data;
+		const before = json(await admin().get(`/api/v1/conversations/${conversation.uuid}`)).data;
+		expect([before.first_reply_at, before.last_reply_at, typeof before.waiting_since]).toEqual([null, null, 'string']);
+		emu.setMessageStatus(reply.uuid, 'sent');
+		const after = json(await admin().get(`/api/v1/conversations/${conversation.uuid}`)).data;
+		expect([typeof after.first_reply_at, after.last_reply_at, after.waiting_since]).toEqual(['string', after.first_reply_at, null]);
+	});
+
 	it('tests synchronously and delivers on demand', async () => {
 		const created = json(await register({ secret: '' })).data;
 		expect((await admin().post(`/api/v1/webhooks/${created.id}/test`)).data).toBe('{"status":"success","data":true}');
@@ -586,5 +596,29 @@ describe('webhooks', () => {
 		emu.deliver(created.id, 'conversation.tags_changed', { hello: 'world' });
 		await emu.whenDeliveriesSettled();
 		expect(JSON.parse(received[1].body)).toMatchObject({ event: 'conversation.tags_changed', payload: { hello: 'world' } });
+	});
+});
+
+describe('database constraints and late failures (as the real server, see test/differential.test.ts)', () => {
+	it('a contact name over 140 characters fails the create with 500 before anything is stored', async () => {
+		const res = await admin().post('/api/v1/conversations', validCreate({ first_name: 'n'.repeat(141) }));
+		expect([res.status, res.data]).toEqual([500, errorBody('Something went wrong', 'GeneralException')]);
+		expect([emu.store.conversations.length, emu.store.contacts.length]).toEqual([0, 0]);
+	});
+
+	it('a contact update breaking a column limit answers 500 and changes nothing', async () => {
+		const conversation = await createConversation();
+		const form = new FormData();
+		for (const [k, v] of Object.entries({ first_name: 'Jane', email: 'jane@example.com', phone_number: '1'.repeat(21) })) form.append(k, v);
+		const res = await admin().put(`/api/v1/contacts/${conversation.contact_id}`, form);
+		expect([res.status, res.data]).toEqual([500, errorBody('Something went wrong', 'GeneralException')]);
+		expect(emu.store.user(conversation.contact_id)?.phone_number).toBeNull();
+	});
+
+	it('assigning a contact as the user stores the assignment, then answers 500 (the activity needs an agent)', async () => {
+		const conversation = await createConversation();
+		const res = await admin().put(`/api/v1/conversations/${conversation.uuid}/assignee/user`, { assignee_id: conversation.contact_id });
+		expect([res.status, res.data]).toEqual([500, errorBody('Something went wrong', 'GeneralException')]);
+		expect(emu.store.conversation(conversation.uuid)?.assigned_user_id).toBe(conversation.contact_id);
 	});
 });

@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(async () => {
 	await emulator.stop();
 });
-beforeEach(() => emulator.reset());
+// Delayed handlers of a previous test (its client timed out) would otherwise write into the next test's store.
+beforeEach(async () => {
+	await emulator.whenIdle();
+	emulator.reset();
+});
 
 const CREATE = { method: 'POST', path: '/api/v1/conversations' };
 const ITEMS = 50;

@@ -178,7 +178,10 @@ export function updateUserAssignee(env: Env, c: ConversationRecord, userId: numb
 		recordActivity(env, c, 'self_assign', fullName(actor), actor);
 		return;
 	}
-	const assignee = loadAgent(env, userId);
+	// RecordAssigneeUserChange loads the assignee as an agent; for any other user (a contact) it fails after the
+	// assignment was stored: 500 "Something went wrong", no activity row.
+	const assignee = env.store.liveUser(userId);
+	if (!assignee || (assignee.type !== 'agent' && assignee.type !== 'ai_assistant')) throw newError('GeneralException', MSG.somethingWentWrong);
 	recordActivity(env, c, 'assigned_user_change', fullName(assignee), actor);
 }
 
@@ -289,6 +292,15 @@ export function queueReply(
 		conversation: c, type: 'outgoing', status: 'pending', private: false, contentType: 'html', content: renderForSender(env, c, senderId, content),
 		senderId, senderType: 'agent', meta, media, sourceId,
 	});
+}
+
+/** update-conversation-reply-timestamps, run by the mail worker once an agent's reply is sent. */
+export function recordReplySent(c: ConversationRecord): void {
+	const at = now();
+	c.first_reply_at ??= at;
+	c.last_reply_at = at;
+	c.waiting_since = null;
+	c.updated_at = at;
 }
 
 export function sendPrivateNote(env: Env, c: ConversationRecord, senderId: number, content: string, media: MediaRecord[]): MessageRecord {

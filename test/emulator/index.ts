@@ -10,6 +10,7 @@ export { LibredeskEmulator, type EmulatorOptions, type RecordedRequest } from '.
 export { ADMIN, AGENT, DISABLED, ROLE_PERMISSIONS, type ApiCredential } from './credentials';
 export { Faults, type Fault, type FaultMatch, type FaultOptions } from './faults';
 export { WEBHOOK_EVENTS, USER_AGENT, type Delivery } from './webhook-dispatcher';
+export { seedLikeRealBootstrap, type BootstrapFixtures } from './real-bootstrap';
 export type {
 	Store, ConversationRecord, UserRecord, InboxRecord, TeamRecord, MessageRecord, MediaRecord, WebhookRecord,
 	CustomAttributeRecord, TagRecord, StatusRecord, PriorityRecord, RoleRecord,

@@ -1,6 +1,8 @@
 /**
- * An optional server-side limit for exercising client back-off. (Libredesk v2.7.0 itself rate-limits only the
- * login/widget/CSAT routes; the 429 body and headers imitate internal/ratelimit.) Rejected requests are not counted.
+ * An optional limit for exercising client back-off, off unless a test turns it on. It stands for a rate-limiting
+ * proxy in front of Libredesk: Libredesk v2.7.0 itself never limits its API routes (only login, the chat widget and
+ * CSAT), so a real server sends none of this (test/differential.test.ts lists it as an allowed difference). The 429
+ * body and headers imitate Libredesk's own limiter (internal/ratelimit). Rejected requests are not counted.
  */
 export interface RateLimitDecision {
 	allowed: boolean;

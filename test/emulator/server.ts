@@ -9,6 +9,7 @@ import { Router, normalisePath } from './router';
 import { Store, type ConversationRecord, type MessageRecord } from './store';
 import { WebhookDispatcher, type Delivery } from './webhook-dispatcher';
 import { messageView } from './views';
+import { recordReplySent } from './conversation-ops';
 import { now } from './clock';
 import { referenceRoutes } from './routes/reference';
 import { createConversationRoutes } from './routes/create-conversation';
@@ -136,13 +137,20 @@ export class LibredeskEmulator {
 		this.webhooks.triggerOne(webhookId, event, payload);
 	}
 
-	/** What the outgoing mail worker does after sending: updates the status and fires message.updated. */
+	/**
+	 * What the outgoing mail worker does (the real one, within about a second of the reply being queued): updates
+	 * the status and fires message.updated; once a reply is sent, the conversation's reply times are set and it no
+	 * longer waits (first_reply_at, last_reply_at, waiting_since NULL) unless the System user sent it.
+	 */
 	setMessageStatus(uuid: string, status: MessageRecord['status']): void {
 		const message = this.store.messages.find((m) => m.uuid === uuid);
 		if (!message) throw new Error(`no message ${uuid}`);
 		message.status = status;
 		message.updated_at = now();
 		this.webhooks.trigger('message.updated', messageView(this.store, message, this.url));
+		const conversation = this.store.conversations.find((c) => c.id === message.conversation_id);
+		const system = this.store.users.find((u) => u.email === 'System' && u.type === 'agent');
+		if (status === 'sent' && conversation && message.sender_id !== system?.id) recordReplySent(conversation);
 	}
 
 	setLatency(ms: number): void {

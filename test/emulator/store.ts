@@ -330,6 +330,14 @@ export class Store {
 	}
 }
 
+/** The CHECK constraints of the `users` table (LENGTH counts characters); a write breaking one fails with a 500. */
+export function userColumnsFit(u: Partial<Pick<UserRecord, 'email' | 'first_name' | 'last_name' | 'phone_number' | 'phone_number_country_code' | 'country'>>): boolean {
+	const limits: Array<[string | null | undefined, number]> = [
+		[u.country, 140], [u.phone_number, 20], [u.phone_number_country_code, 10], [u.email, 320], [u.first_name, 140], [u.last_name, 140],
+	];
+	return limits.every(([value, max]) => value == null || [...value].length <= max);
+}
+
 export function blankUser(id: number, type: UserType, at: Timestamp): UserRecord {
 	return {
 		id,
@@ -358,7 +366,8 @@ export function blankUser(id: number, type: UserType, at: Timestamp): UserRecord
 	};
 }
 
-function emailConfig(address: string, password: string): JsonObject {
+/** An email inbox config as the server stores it (its Go struct fills every field). */
+export function emailConfig(address: string, password: string): JsonObject {
 	return {
 		auth_type: 'password',
 		enable_plus_addressing: false,
@@ -367,7 +376,7 @@ function emailConfig(address: string, password: string): JsonObject {
 		imap: [{ host: 'imap.acme.test', port: 993, username: address, password, mailbox: 'INBOX', tls_type: 'tls', tls_skip_verify: false, read_interval: '5m', scan_inbox_since: '48h' }],
 		oauth: null,
 		reply_to: '',
-		smtp: [{ host: 'smtp.acme.test', port: 587, username: address, password, auth_protocol: 'plain', tls_type: 'starttls', tls_skip_verify: false, max_conns: 10, max_msg_retries: 2, idle_timeout: '25s', pool_wait_timeout: '15s', hello_hostname: '' }],
+		smtp: [{ host: 'smtp.acme.test', port: 587, username: address, password, auth_protocol: 'plain', tls_type: 'starttls', tls_skip_verify: false, max_conns: 10, max_msg_retries: 2, idle_timeout: '25s', pool_wait_timeout: '15s', hello_hostname: '', ssl: false }],
 	};
 }
 

@@ -119,7 +119,7 @@ export const requestOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 20 },
 		default: 5,
 		description:
-			'Attempts per request when Libredesk is rate-limiting (429), unavailable (502/503/504) or unreachable. A create is only re-sent when that cannot duplicate it.',
+			'Attempts per request when a proxy in front of Libredesk rate-limits (429; Libredesk itself never limits its API), or Libredesk is unavailable (502/503/504) or unreachable. A create is only re-sent when that cannot duplicate it.',
 	},
 	{
 		displayName: 'Max Wait (Seconds)',

@@ -13,7 +13,8 @@ export const updateContactSchema = z
 		email: email.optional(),
 		phone_number: clearableText(20).optional(),
 		phone_number_country_code: clearableText(10).optional(),
-		country: clearableText(100).optional(),
+		// users.country CHECK (LENGTH(country) <= 140) in Libredesk's schema.
+		country: clearableText(140).optional(),
 		avatar_url: clearableText(2048).optional(),
 	})
 	.strict()

@@ -20,7 +20,19 @@ function describe400(message: string): string {
 	return hint ? hint[1] : 'Libredesk rejected the request as invalid: check the field its message names.';
 }
 
-function describeStatus(status: number, message: string, permission: string | undefined): string {
+/**
+ * A 500 in Libredesk's own envelope: the same request fails the same way again, so it is not retried. Libredesk
+ * answers 500 (not 400) to several inputs it cannot use, which the node cannot always rule out beforehand.
+ */
+function describeServer500(record: string | undefined): string {
+	const common =
+		'Libredesk could not process this request (its own HTTP 500 answer, not a network or proxy failure), and would answer the same again, so it was not retried. ' +
+		'Libredesk answers 500 to input it cannot use, e.g. an attachment ID that does not exist, an agent ID that belongs to a contact, a malformed UUID or a filter it does not allow; its server log names the cause.';
+	if (record !== 'conversation') return common;
+	return `${common} Libredesk stores a new conversation before it links the attachments, so it may have created the conversation without its first message: look for it in Libredesk before re-running this item.`;
+}
+
+function describeStatus(status: number, message: string, permission: string | undefined, context?: { envelope: boolean; record?: string }): string {
 	if (status === 401) {
 		if (/session/i.test(message)) {
 			return 'No usable Authorization header reached Libredesk. Check that the credential has both API Key and API Secret, and that no proxy strips the Authorization header.';
@@ -37,7 +49,9 @@ function describeStatus(status: number, message: string, permission: string | un
 	if (status === 404) return 'Libredesk has no such record: check the ID or UUID. If the path itself is unknown, check that the Base URL points at Libredesk (without /api/v1).';
 	if (status === 409) return 'A record with the same unique value already exists in Libredesk.';
 	if (status === 413) return 'The file is larger than Libredesk allows (Admin → General → max file upload size).';
-	if (status === 429) return 'Libredesk (or a proxy in front of it) kept rate-limiting the requests. Lower the Concurrency option or raise Max Attempts / Max Wait.';
+	// Libredesk itself never rate-limits its API routes (only login and the chat widget): a 429 comes from a proxy.
+	if (status === 429) return 'A proxy or gateway in front of Libredesk kept rate-limiting the requests. Lower the Concurrency option or raise Max Attempts / Max Wait.';
+	if (status === 500 && context?.envelope) return describeServer500(context.record);
 	if (status >= 500) return 'Libredesk or a proxy in front of it failed. The request was retried where that is safe; try again later, and check the Libredesk server log.';
 	return 'Libredesk answered with an error.';
 }
@@ -69,6 +83,8 @@ export interface FailureContext {
 	attempts: number;
 	baseUrl: string;
 	permission?: string;
+	/** What the request creates (e.g. "conversation"), for a create. */
+	record?: string;
 }
 
 function notAnEnvelope(status: number, snippet: string, context: FailureContext, tried: string): NodeApiError {
@@ -92,7 +108,7 @@ export function outcomeToError(outcome: AttemptOutcome, context: FailureContext)
 				...options,
 				httpCode: String(outcome.status),
 				message: `Libredesk: ${message}${tried}`,
-				description: describeStatus(outcome.status, message, context.permission),
+				description: describeStatus(outcome.status, message, context.permission, { envelope: true, record: context.record }),
 			});
 		}
 		case 'malformed':

@@ -195,7 +195,7 @@ export async function libredeskCreate(this: LibredeskContext, policy: RequestPol
 		const outcome = await sendOnce(this, policy, request);
 		if (outcome.kind === 'success') return { data: outcome.data as IDataObject, recovered: false };
 		const another = attempts.failed(outcome);
-		const context = failureContext(this, policy, request, attempts.sent);
+		const context = { ...failureContext(this, policy, request, attempts.sent), record: request.record };
 		const delay = delayBeforeRetry(outcome, attempts.sent, policy);
 		const attemptsLeft = another && delay !== undefined;
 

@@ -8,7 +8,7 @@ import { MultipartError, parseMultipart, type MultipartForm } from '../multipart
 import { validEmail } from '../text';
 import { userCompactView, userView } from '../views';
 import type { HandlerContext } from '../context';
-import type { UserRecord } from '../store';
+import { userColumnsFit, type UserRecord } from '../store';
 import type { Route } from '../router';
 
 /** makeUserListQuery: only these three columns can be filtered or ordered. */
@@ -73,14 +73,18 @@ function updateContact(ctx: HandlerContext) {
 	const clash = contact.type === 'contact' && contact.external_user_id === null &&
 		ctx.env.store.users.some((u) => u !== contact && u.type === 'contact' && !u.deleted_at && u.external_user_id === null && u.email === email);
 	if (clash) throw new ApiError(400, 'Another contact with same email already exists', 'InputException');
-	contact.first_name = firstName;
-	contact.last_name = first(form, 'last_name');
-	contact.email = email;
-	contact.avatar_url = nullable(first(form, 'avatar_url'));
-	contact.phone_number = nullable(first(form, 'phone_number'));
-	contact.phone_number_country_code = nullable(first(form, 'phone_number_country_code'));
-	contact.country = nullable(first(form, 'country'));
-	contact.updated_at = now();
+	const update = {
+		first_name: firstName,
+		last_name: first(form, 'last_name'),
+		email,
+		avatar_url: nullable(first(form, 'avatar_url')),
+		phone_number: nullable(first(form, 'phone_number')),
+		phone_number_country_code: nullable(first(form, 'phone_number_country_code')),
+		country: nullable(first(form, 'country')),
+	};
+	// update-contact breaking a CHECK constraint (e.g. a phone number over 20 characters): 500, nothing changed.
+	if (!userColumnsFit(update)) throw newError('GeneralException', MSG.somethingWentWrong);
+	Object.assign(contact, update, { updated_at: now() });
 	const avatar = form.files.files?.[0];
 	if (avatar) contact.avatar_url = `/uploads/avatar-${contact.id}-${avatar.filename}`;
 	return success(userView(ctx.env.store, contact));

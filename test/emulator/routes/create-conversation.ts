@@ -5,7 +5,7 @@ import { decodeBody, T } from '../godecode';
 import { now } from '../clock';
 import { validEmail } from '../text';
 import { conversationView } from '../views';
-import { blankUser, type ConversationRecord, type JsonObject, type UserRecord } from '../store';
+import { blankUser, userColumnsFit, type ConversationRecord, type JsonObject, type UserRecord } from '../store';
 import {
 	createContactMessage, loadAgent, queueReply, unassociatedMedia, updateTeamAssignee, updateUserAssignee,
 } from '../conversation-ops';
@@ -74,6 +74,8 @@ function contactByEmail(env: Env, email: string): UserRecord | undefined {
 function createContact(env: Env, req: CreateConversationRequest): number {
 	const id = env.store.nextId('users'); // nextval() is spent even when ON CONFLICT updates instead.
 	const at = now();
+	// A value breaking a CHECK constraint (e.g. a first name over 140 characters) fails the insert: 500, nothing stored.
+	if (!userColumnsFit(req)) throw newError('GeneralException', MSG.somethingWentWrong);
 	if (req.external_user_id !== '') {
 		const owner = env.store.users.find((u) => u.type === 'contact' && !u.deleted_at && u.external_user_id === req.external_user_id);
 		if (owner) {

@@ -257,6 +257,7 @@ async function createOne(this: IExecuteFunctions, scope: RunScope, { body: reque
 		body: body as IDataObject,
 		itemIndex,
 		permission: 'conversations:write',
+		record: 'conversation',
 		subject: request.contact_email,
 		findExisting: sync && target ? async () => await sync.index.recheck(target) : undefined,
 	});
