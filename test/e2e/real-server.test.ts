@@ -305,8 +305,9 @@ describe('real Libredesk: the Trigger gets deliveries the real server signs', ()
 			const response = await server.rest<{ data: string }>('GET', `/rest/executions/${id}`);
 			// n8n keeps execution data "flatted" (values in a shared array); the payload's keys tell the events apart,
 			// since the node's own parameters name both events in every execution.
-			if (response.text.includes('"new_status"')) events.push('conversation.status_changed');
-			else if (response.text.includes('"text_content"')) events.push('message.created');
+			const data = String(response.body.data);
+			if (data.includes('"new_status"')) events.push('conversation.status_changed');
+			else if (data.includes('"text_content"')) events.push('message.created');
 		}
 		return events.sort();
 	}
