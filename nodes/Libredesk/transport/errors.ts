@@ -110,7 +110,7 @@ export function describeFailure(outcome: AttemptOutcome): string {
 			return inWords(outcome.code);
 		case 'malformed':
 			return outcome.status >= 200 && outcome.status < 300
-				? `an answer that was cut off or unreadable (HTTP ${outcome.status}, not Libredesk's JSON)`
+				? `an unreadable answer: cut off or not Libredesk's JSON, although HTTP ${outcome.status}`
 				: `HTTP ${outcome.status} with a page that is not Libredesk's JSON`;
 		case 'http-error':
 			return `HTTP ${outcome.status}${outcome.message ? ` "${outcome.message}"` : ''}`;
