@@ -22,6 +22,7 @@ afterAll(async () => {
 	// The measured table, for the closing note.
 	const header = '| fault | 1st run created | 1st run unconfirmed | re-run created | duplicates | lost | create POSTs |';
 	const lines = rows.map((row) => `| ${row.kind} | ${row.created} | ${row.unconfirmed} | ${row.rerunCreated} | ${row.duplicates} | ${row.lost} | ${row.posts} |`);
+	// eslint-disable-next-line no-console -- the measured table, for the closing note
 	console.log([header, '| --- | --- | --- | --- | --- | --- | --- |', ...lines].join('\n'));
 });
 beforeEach(() => emulator.reset());

@@ -99,6 +99,7 @@ async function battery(target: Target, kind: Case): Promise<{ creates: number; b
 }
 
 const measured: string[] = [];
+// eslint-disable-next-line no-console -- the measured table, for the closing note
 afterAll(() => console.log(['| server | bad reference | creates sent (1 good + 3 bad items) | requests carrying a bad item |', '| --- | --- | --- | --- |', ...measured].join('\n')));
 
 describe('bad references against the emulator: refused before sending', () => {

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test harness, not node code */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test harness, not node code */
 /**
  * A pass-through HTTP proxy on 127.0.0.1 that records every request it forwards: how a test counts what the node
  * sent to a server that keeps no request log (the real Libredesk).
@@ -13,22 +13,21 @@ export interface ForwardedRequest {
 }
 
 export class CountingProxy {
-	readonly requests: ForwardedRequest[] = [];
-
 	private constructor(
 		private readonly server: http.Server,
 		readonly url: string,
+		readonly requests: ForwardedRequest[],
 	) {}
 
 	static async start(target: string): Promise<CountingProxy> {
 		const upstream = new URL(target);
-		let proxy!: CountingProxy;
+		const requests: ForwardedRequest[] = [];
 		const server = http.createServer((req, res) => {
 			const chunks: Buffer[] = [];
 			req.on('data', (chunk: Buffer) => chunks.push(chunk));
 			req.on('end', () => {
 				const body = Buffer.concat(chunks);
-				proxy.requests.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], body: body.toString('utf8') });
+				requests.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], body: body.toString('utf8') });
 				const forward = http.request(
 					{ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
 					(answer) => {
@@ -41,8 +40,7 @@ export class CountingProxy {
 			});
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		proxy = new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-		return proxy;
+		return new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests);
 	}
 
 	clear(): void {
