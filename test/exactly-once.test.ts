@@ -9,6 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { LibredeskEmulator } from './emulator';
 import type { Fault } from './emulator';
+import { itemWithFiles, pdf } from './helpers/binary';
 import { runNode } from './helpers/engine';
 import { conversationsPerSyncKey, createRequests, credentialsFor, crmRecords, duplicatedKeys, syncParameters } from './helpers/fixtures';
 
@@ -130,5 +131,33 @@ describe(`fault table: ${N} records, every ${EVERY}rd create faulted, default se
 		// The re-run creates exactly the unconfirmed records that never arrived.
 		expect(row.rerunCreated).toBeLessThanOrEqual(row.unconfirmed);
 		expect(perKey.size).toBe(N);
+	});
+});
+
+describe('stores-then-fails on the other routes the sync uses: retried where that is safe, never a second conversation', () => {
+	const stored = (status: number): Fault => ({ type: 'respond', status, body: 'Bad Gateway', runHandler: true });
+	test.each<[string, { method: string; path: string | RegExp }, Fault]>([
+		['upload (POST /api/v1/media) stored, then 502', { method: 'POST', path: '/api/v1/media' }, stored(502)],
+		['look-up list (GET /conversations/all) answered, then reset', { method: 'GET', path: '/api/v1/conversations/all' }, { type: 'reset', runHandler: true }],
+		['candidate read (GET /conversations/{uuid}) answered, then 502', { method: 'GET', path: /^\/api\/v1\/conversations\/[0-9a-f-]{36}$/ }, stored(502)],
+		['definitions (GET /custom-attributes) answered, then truncated', { method: 'GET', path: '/api/v1/custom-attributes' }, { type: 'malformed', status: 200, runHandler: true }],
+	])('%s', async (_name, route, fault) => {
+		const records = crmRecords(6);
+		const items = records.map((record) => itemWithFiles(record, { data: pdf(`${String(record.id)}.pdf`) }));
+		const parameters = syncParameters({ additionalFields: { binaryProperties: 'data' }, options: { maxWaitSeconds: 1 } });
+		emulator.faults.add(route, fault, { everyNth: 2 });
+		const first = await runNode({ credentials: credentialsFor(emulator), inputItems: items, parameters });
+		expect(first.error).toBeUndefined();
+		expect(statuses(first.output)).toEqual(Array(6).fill('created'));
+		const second = await runNode({ credentials: credentialsFor(emulator), inputItems: items, parameters });
+		expect(second.error).toBeUndefined();
+		expect(statuses(second.output)).toEqual(Array(6).fill('skipped'));
+		expect(createRequests(emulator)).toHaveLength(6);
+		expect(duplicatedKeys(emulator)).toEqual([]);
+		// Each conversation carries exactly its own file (a re-sent upload only leaves an unused media record).
+		for (const conversation of emulator.store.conversations) {
+			const attached = emulator.store.media.filter((media) => media.model_id !== null && emulator.store.messages.some((m) => m.id === media.model_id && m.conversation_id === conversation.id));
+			expect(attached.map((media) => media.filename)).toEqual([`${String(conversation.custom_attributes.crm_sync_key)}.pdf`]);
+		}
 	});
 });

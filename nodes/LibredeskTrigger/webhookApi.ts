@@ -71,7 +71,8 @@ export class WebhookApi {
 				body,
 				permission: PERMISSION,
 				permissionIsRouteWide: true,
-				subject: `the webhook for ${body.url}`,
+				record: 'webhook',
+				subject: `Admin → Webhooks (a webhook for ${body.url})`,
 				findExisting: async () => (await this.pointingAt(body.url))[0],
 			}),
 		);
