@@ -207,31 +207,30 @@ describe('server errors', () => {
 		expect(result.serialized).not.toContain('wrong-secret-value');
 	});
 
-	test('a credential Libredesk cannot use (empty secret): the create gets 403 "CSRF token mismatch", explained as a credential problem', async () => {
+	test('a credential Libredesk cannot use (empty secret): the run\'s first read gets 401 "Invalid or expired session", explained as a credential problem', async () => {
 		const result = await runNode({ credentials: { ...credentialsFor(emulator), apiSecret: '' }, items: [crmRecord(0)], parameters: createParameters() });
-		// Like the real server: without a usable Authorization header a write falls back to the cookie session and fails its CSRF check.
-		expect(result.error?.message).toBe('Libredesk: CSRF token mismatch');
-		expect(result.error?.httpCode).toBe('403');
+		// Like the real server: without a usable Authorization header a read falls back to the cookie session (a write would fail its CSRF check).
+		// The inbox is checked before the create, so the read is what fails, and nothing is created.
+		expect(result.error?.message).toBe('Libredesk: Invalid or expired session');
+		expect(result.error?.httpCode).toBe('401');
 		expect(result.error?.description).toMatch(/No usable Authorization header reached Libredesk/);
 		expect(result.error?.description).not.toMatch(/permission/);
-		expect(createRequests(emulator)).toHaveLength(1);
+		expect(createRequests(emulator)).toHaveLength(0);
 		expect(emulator.store.conversations).toHaveLength(0);
 	});
 
-	test('an attachment ID Libredesk does not have: its 500 comes after the conversation was stored; the error says so and nothing is resent', async () => {
-		const result = await runNode({
-			credentials: credentialsFor(emulator),
-			items: [crmRecord(0)],
-			onError: 'continueRegularOutput',
-			parameters: createParameters({ additionalFields: { attachmentIds: '424242' } }),
-		});
+	test('a Libredesk 500 after the conversation was stored: the error says it may exist, explains the 500, and nothing is resent', async () => {
+		emulator.faults.add(
+			{ method: 'POST', path: '/api/v1/conversations' },
+			{ type: 'respond', status: 500, body: '{"status":"error","message":"Something went wrong","data":null,"error_type":"GeneralException"}', runHandler: true },
+		);
+		const result = await runNode({ credentials: credentialsFor(emulator), items: [crmRecord(0)], onError: 'continueRegularOutput', parameters: createParameters() });
 		expect(result.output[0].json).toMatchObject({
-			error: 'Libredesk: Something went wrong',
-			details: { httpCode: '500', description: expect.stringMatching(/not retried[\s\S]*may have created the conversation without its first message/) },
+			error: 'The conversation may or may not have been created (HTTP 500 "Something went wrong"); it was not sent again',
+			details: { httpCode: '500', description: expect.stringMatching(/its own HTTP 500 answer[\s\S]*may have created the conversation without its first message/) },
 		});
 		expect(createRequests(emulator)).toHaveLength(1);
 		expect(emulator.store.conversations).toHaveLength(1);
-		expect(emulator.store.messages.filter((m) => m.conversation_id === emulator.store.conversations[0].id)).toHaveLength(0);
 	});
 
 	test('429s (only ever from a proxy: Libredesk never rate-limits its API routes) end in an error that says so', async () => {
