@@ -41,22 +41,23 @@ describe('Conversation → Create with attachments from binary data', () => {
 		expect(result.output[0].pairedItem).toEqual({ item: 0 });
 	});
 
-	test('uploaded files come after the Attachment IDs given by ID', async () => {
+	test('Attachment IDs (which Libredesk cannot check) fail the item before anything is uploaded or created; files go as binary data', async () => {
 		const earlier = await runNode({
 			credentials: credentialsFor(emulator),
 			inputItems: [itemWithFiles(crmRecord(0), { data: pdf('terms.pdf') })],
 			parameters: withFiles('data'),
 		});
 		expect(earlier.error).toBeUndefined();
-		emulator.store.media[0].model_id = null;
 		emulator.clearRequests();
 		const result = await runNode({
 			credentials: credentialsFor(emulator),
 			inputItems: [itemWithFiles(crmRecord(1), { data: pdf('invoice.pdf') })],
 			parameters: withFiles('={{ ["data"] }}', { attachmentIds: '1' }),
 		});
-		expect(result.error).toBeUndefined();
-		expect((createRequests(emulator)[0].json as { attachments: number[] }).attachments).toEqual([1, 2]);
+		expect(result.error?.message).toBe('Item 0: Attachment IDs cannot be checked, so they are not sent (got [1])');
+		expect(result.error?.description).toMatch(/Attach the files with Binary Properties instead/);
+		expect(uploads()).toHaveLength(0);
+		expect(createRequests(emulator)).toHaveLength(0);
 	});
 
 	test('an empty file fails the item before anything is uploaded or created', async () => {
@@ -110,7 +111,8 @@ describe('Conversation → Create with attachments from binary data', () => {
 			parameters: withFiles('data'),
 		});
 		expect(result.error?.message).toBe('Item 1: Binary Properties names "data", but the item has no such binary data');
-		expect(emulator.requests).toHaveLength(0);
+		// Only the run's reference read (the inboxes, once): no upload, no create.
+		expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /api/v1/inboxes']);
 	});
 
 	test('with Skip If Already Synced, a record that already has its conversation uploads nothing', async () => {

@@ -12,27 +12,13 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.reset());
 
-async function uploadMedia(name: string): Promise<number> {
-	const form = new FormData();
-	form.append('files', new Blob([`contents of ${name}`], { type: 'text/plain' }), name);
-	const response = await fetch(`${emulator.url}/api/v1/media`, {
-		method: 'POST',
-		headers: { Authorization: `token ${ADMIN.apiKey}:${ADMIN.apiSecret}` },
-		body: form,
-	});
-	const body = (await response.json()) as { data: { id: number } };
-	return body.data.id;
-}
-
 describe('Conversation → Create through the n8n engine', () => {
 	test('maps every field of the create call from the item and outputs the created conversation', async () => {
-		const [first, second] = [await uploadMedia('invoice.pdf'), await uploadMedia('receipt.pdf')];
 		const item = {
 			...crmRecord(1),
 			lastName: 'Doe',
 			crmId: 'crm-9f3a21',
 			order: { order_total: 129.5, plan: 'pro' },
-			attachments: [first, second],
 		};
 		const result = await runNode({
 			credentials: credentialsFor(emulator),
@@ -47,7 +33,6 @@ describe('Conversation → Create through the n8n engine', () => {
 					externalUserId: '={{ $json.crmId }}',
 					customAttributesJson: '={{ $json.order }}',
 					customAttributesUi: { attribute: [{ key: 'crm_record_id', value: '={{ $json.id }}' }] },
-					attachmentIds: '={{ $json.attachments }}',
 				},
 			}),
 		});
@@ -66,7 +51,6 @@ describe('Conversation → Create through the n8n engine', () => {
 			agent_id: 1,
 			external_user_id: 'crm-9f3a21',
 			custom_attributes: { order_total: 129.5, plan: 'pro', crm_record_id: 'crm-1' },
-			attachments: [first, second],
 		});
 		expect(result.output).toHaveLength(1);
 		const conversation = result.output[0].json;
@@ -184,7 +168,7 @@ describe('Conversation → Create through the n8n engine', () => {
 			items: [crmRecord(0)],
 			parameters: createParameters({ additionalFields: { customAttributesJson: '{"loyalty_tier": "gold", "plan": "pro"}' } }),
 		});
-		expect(result.error?.message).toBe('Item 0: Custom Attributes key "loyalty_tier" is not defined for conversations in Libredesk');
+		expect(result.error?.message).toBe('Item 0: Custom Attributes → loyalty_tier is not defined in Libredesk, which would drop it silently (got "gold")');
 		expect(result.error?.description).toMatch(/Defined keys: .*crm_record_id/);
 		expect(createRequests(emulator)).toHaveLength(0);
 	});
@@ -192,7 +176,7 @@ describe('Conversation → Create through the n8n engine', () => {
 
 describe('validation as items are sent (Continue On Fail on)', () => {
 	test('an unknown custom attribute fails only its item, and the definitions are read once', async () => {
-		const items = [crmRecord(0, { extra: { plan: 'pro' } }), crmRecord(1, { extra: { loyalty_tier: 'gold' } }), crmRecord(2, { extra: { plan: 'basic' } })];
+		const items = [crmRecord(0, { extra: { plan: 'pro' } }), crmRecord(1, { extra: { loyalty_tier: 'gold' } }), crmRecord(2, { extra: { plan: 'Enterprise' } })];
 		const result = await runNode({
 			credentials: credentialsFor(emulator),
 			items,
@@ -201,10 +185,11 @@ describe('validation as items are sent (Continue On Fail on)', () => {
 		});
 		expect(result.output.map((item) => item.json.error)).toEqual([
 			undefined,
-			'Item 1: Custom Attributes key "loyalty_tier" is not defined for conversations in Libredesk',
+			'Item 1: Custom Attributes → loyalty_tier is not defined in Libredesk, which would drop it silently (got "gold")',
 			undefined,
 		]);
-		expect(createRequests(emulator).map((request) => (request.json as { custom_attributes: unknown }).custom_attributes)).toEqual([{ plan: 'pro' }, { plan: 'basic' }]);
+		// A list value is sent in Libredesk's own spelling.
+		expect(createRequests(emulator).map((request) => (request.json as { custom_attributes: unknown }).custom_attributes)).toEqual([{ plan: 'pro' }, { plan: 'enterprise' }]);
 		expect(emulator.requests.filter((request) => request.path === '/api/v1/custom-attributes')).toHaveLength(1);
 	});
 });
@@ -222,31 +207,30 @@ describe('server errors', () => {
 		expect(result.serialized).not.toContain('wrong-secret-value');
 	});
 
-	test('a credential Libredesk cannot use (empty secret): the create gets 403 "CSRF token mismatch", explained as a credential problem', async () => {
+	test('a credential Libredesk cannot use (empty secret): the run\'s first read gets 401 "Invalid or expired session", explained as a credential problem', async () => {
 		const result = await runNode({ credentials: { ...credentialsFor(emulator), apiSecret: '' }, items: [crmRecord(0)], parameters: createParameters() });
-		// Like the real server: without a usable Authorization header a write falls back to the cookie session and fails its CSRF check.
-		expect(result.error?.message).toBe('Libredesk: CSRF token mismatch');
-		expect(result.error?.httpCode).toBe('403');
+		// Like the real server: without a usable Authorization header a read falls back to the cookie session (a write would fail its CSRF check).
+		// The inbox is checked before the create, so the read is what fails, and nothing is created.
+		expect(result.error?.message).toBe('Libredesk: Invalid or expired session');
+		expect(result.error?.httpCode).toBe('401');
 		expect(result.error?.description).toMatch(/No usable Authorization header reached Libredesk/);
 		expect(result.error?.description).not.toMatch(/permission/);
-		expect(createRequests(emulator)).toHaveLength(1);
+		expect(createRequests(emulator)).toHaveLength(0);
 		expect(emulator.store.conversations).toHaveLength(0);
 	});
 
-	test('an attachment ID Libredesk does not have: its 500 comes after the conversation was stored; the error says so and nothing is resent', async () => {
-		const result = await runNode({
-			credentials: credentialsFor(emulator),
-			items: [crmRecord(0)],
-			onError: 'continueRegularOutput',
-			parameters: createParameters({ additionalFields: { attachmentIds: '424242' } }),
-		});
+	test('a Libredesk 500 after the conversation was stored: the error says it may exist, explains the 500, and nothing is resent', async () => {
+		emulator.faults.add(
+			{ method: 'POST', path: '/api/v1/conversations' },
+			{ type: 'respond', status: 500, body: '{"status":"error","message":"Something went wrong","data":null,"error_type":"GeneralException"}', runHandler: true },
+		);
+		const result = await runNode({ credentials: credentialsFor(emulator), items: [crmRecord(0)], onError: 'continueRegularOutput', parameters: createParameters() });
 		expect(result.output[0].json).toMatchObject({
-			error: 'Libredesk: Something went wrong',
-			details: { httpCode: '500', description: expect.stringMatching(/not retried[\s\S]*may have created the conversation without its first message/) },
+			error: 'The conversation may or may not have been created (HTTP 500 "Something went wrong"); it was not sent again',
+			details: { httpCode: '500', description: expect.stringMatching(/its own HTTP 500 answer[\s\S]*may have created the conversation without its first message/) },
 		});
 		expect(createRequests(emulator)).toHaveLength(1);
 		expect(emulator.store.conversations).toHaveLength(1);
-		expect(emulator.store.messages.filter((m) => m.conversation_id === emulator.store.conversations[0].id)).toHaveLength(0);
 	});
 
 	test('429s (only ever from a proxy: Libredesk never rate-limits its API routes) end in an error that says so', async () => {
@@ -266,18 +250,20 @@ describe('server errors', () => {
 	});
 
 	test.each([
-		['2', 'Libredesk: globals.messages.disabled', /inbox is disabled/],
-		['3', 'Libredesk: Something went wrong', /must be an email inbox/],
-		['99', 'Libredesk: Inbox not found', /does not exist/],
-	])('a server 400 for inbox %s surfaces the server message and which field to fix', async (inbox, message, hint) => {
+		['2', 'Item 0: Inbox is disabled in Libredesk ("Old Support") (got 2)'],
+		['3', 'Item 0: Inbox is a livechat inbox ("Website Chat"); conversations can only be created in email inboxes (got 3)'],
+		['99', 'Item 0: Inbox does not exist in Libredesk (got 99)'],
+	])('inbox %s, which Libredesk would refuse, fails the item before anything is sent', async (inbox, message) => {
 		const result = await runNode({
 			credentials: credentialsFor(emulator),
-			items: [crmRecord(0)],
+			items: [crmRecord(0), crmRecord(1)],
 			onError: 'continueRegularOutput',
-			parameters: createParameters({ inboxId: { __rl: true, mode: 'id', value: inbox } }),
+			parameters: createParameters({ inboxId: { __rl: true, mode: 'id', value: '={{ $json.id === "crm-0" ? ' + inbox + ' : 1 }}' } }),
 		});
-		expect(result.output[0].json).toMatchObject({ error: message, details: { httpCode: '400', description: expect.stringMatching(hint) } });
+		expect(result.output[0].json).toMatchObject({ error: message, details: { description: expect.stringMatching(/Enabled email inboxes: Support \(1\), Billing \(4\)/) } });
+		expect(result.output[1].json.uuid).toEqual(expect.any(String));
 		expect(createRequests(emulator)).toHaveLength(1);
+		expect(emulator.requests.filter((request) => request.path === '/api/v1/inboxes')).toHaveLength(1);
 	});
 });
 

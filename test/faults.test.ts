@@ -1,3 +1,4 @@
+import type { INodeParameters } from 'n8n-workflow';
 import { LibredeskEmulator } from './emulator';
 import type { Fault } from './emulator';
 import { DEFAULT_CONCURRENCY } from '../nodes/Libredesk/actions/common.descriptions';
@@ -17,19 +18,25 @@ beforeEach(async () => {
 	await emulator.whenIdle();
 	emulator.reset();
 });
+// A held answer is released after its test, so that whenIdle above can settle it.
+let releaseHeld: () => void = () => undefined;
+afterEach(async () => {
+	releaseHeld();
+	await emulator.whenIdle();
+});
 
 const CREATE = { method: 'POST', path: '/api/v1/conversations' };
 const ITEMS = 50;
-/** Short timeout and waits so the battery stays fast; the logic is the same at production values. */
-const fastOptions = { timeoutSeconds: 1, maxWaitSeconds: 2, maxAttempts: 6 };
+/** Short waits so the battery stays fast; the logic is the same at production values. */
+const fastOptions = { maxWaitSeconds: 2, maxAttempts: 6 };
 
 type Outcome = { created: number; errors: string[]; duplicates: string[]; missing: string[] };
 
-async function syncWithFault(fault: Fault, everyNth: number, dedupe: boolean): Promise<Outcome> {
+async function syncWithFault(fault: Fault, everyNth: number, dedupe: boolean, options: INodeParameters = fastOptions): Promise<Outcome> {
 	emulator.faults.add(CREATE, fault, { everyNth });
 	const records = crmRecords(ITEMS);
-	const parameters = dedupe ? syncParameters({ options: fastOptions }) : createParameters({
-		options: fastOptions,
+	const parameters = dedupe ? syncParameters({ options }) : createParameters({
+		options,
 		additionalFields: { customAttributesUi: { attribute: [{ key: 'crm_sync_key', value: '={{ $json.id }}' }] } },
 	});
 	const result = await runNode({ credentials: credentialsFor(emulator), items: records, parameters, onError: 'continueRegularOutput' });
@@ -49,25 +56,7 @@ async function syncWithFault(fault: Fault, everyNth: number, dedupe: boolean): P
 
 const proxyPage = (status: number) => ({ type: 'malformed', status } as Fault);
 
-describe('fault battery: 50 records, every record created exactly once (dedupe on)', () => {
-	test.each<[string, Fault, number]>([
-		['429 with Retry-After seconds', { type: 'respond', status: 429, body: '{"status":"error","message":"Rate limit exceeded"}', headers: { 'Retry-After': '1' } }, 10],
-		['429 with Retry-After as an HTTP date', { type: 'respond', status: 429, body: 'slow down', headers: { 'Retry-After': new Date(Date.now() + 1000).toUTCString() } }, 7],
-		['502 from a proxy before Libredesk saw it', { type: 'respond', status: 502, body: 'Bad Gateway' }, 4],
-		['502 after Libredesk created it', { type: 'respond', status: 502, body: 'Bad Gateway', runHandler: true }, 4],
-		['503 after Libredesk created it', { type: 'respond', status: 503, body: 'Service Unavailable', runHandler: true }, 6],
-		['504 gateway timeout', { type: 'respond', status: 504, body: 'Gateway Timeout', runHandler: true }, 9],
-		['500 without an envelope', { type: 'respond', status: 500, body: 'Internal Server Error' }, 8],
-		['connection reset before the handler', { type: 'reset' }, 5],
-		['connection reset after the handler', { type: 'reset', runHandler: true }, 5],
-		['a response slower than the timeout (the create still happens)', { type: 'delay', ms: 1500 }, 10],
-		['an HTML proxy error page', proxyPage(502), 6],
-		['truncated JSON after the conversation was created', { type: 'malformed', status: 200, runHandler: true }, 6],
-	])('%s', async (_name, fault, everyNth) => {
-		const outcome = await syncWithFault(fault, everyNth, true);
-		expect(outcome).toEqual({ created: ITEMS, errors: [], duplicates: [], missing: [] });
-	});
-});
+// With dedupe on, every fault kind is in exactly-once.test.ts (the fault table, first run and re-run).
 
 describe('fault battery without dedupe: nothing duplicated, nothing silently dropped', () => {
 	test('429s (which never reach the handler) are retried: all created once', async () => {
@@ -75,15 +64,17 @@ describe('fault battery without dedupe: nothing duplicated, nothing silently dro
 		expect(outcome).toEqual({ created: ITEMS, errors: [], duplicates: [], missing: [] });
 	});
 
-	test.each<[string, Fault]>([
-		['502 after the handler', { type: 'respond', status: 502, body: 'Bad Gateway', runHandler: true }],
-		['reset after the handler', { type: 'reset', runHandler: true }],
-		['timeout', { type: 'delay', ms: 1500 }],
-	])('ambiguous %s: an explicit "may or may not" error per affected record, never a second create', async (_name, fault) => {
-		const outcome = await syncWithFault(fault, 5, false);
+	const held = (): Fault => ({ type: 'hold', until: new Promise<void>((resolve) => (releaseHeld = resolve)) });
+	test.each<[string, () => Fault, INodeParameters]>([
+		['502 after the handler', () => ({ type: 'respond', status: 502, body: 'Bad Gateway', runHandler: true }), fastOptions],
+		['reset after the handler', () => ({ type: 'reset', runHandler: true }), fastOptions],
+		['timeout (Timeout 1 s, the answer comes after the run)', held, { ...fastOptions, timeoutSeconds: 1 }],
+	])('ambiguous %s: an explicit "may or may not" error per affected record, never a second create', async (_name, fault, options) => {
+		const outcome = await syncWithFault(fault(), 5, false, options);
 		expect(outcome.duplicates).toEqual([]);
 		expect(outcome.missing).toEqual([]);
-		expect(outcome.errors).toHaveLength(ITEMS / 5);
+		// Every faulted record (and any other whose answer was slower than the timeout on a loaded machine).
+		expect(outcome.errors.length).toBeGreaterThanOrEqual(ITEMS / 5);
 		for (const error of outcome.errors) expect(error).toMatch(/may or may not have been created/);
 		expect(createRequests(emulator)).toHaveLength(ITEMS);
 	});
@@ -99,8 +90,10 @@ test('a server-side rate limit (20 requests/s): all created, none duplicated, ea
 	// Once a 429 announced the limit, the run keeps inside the window itself: 429s only in the first burst (at
 	// most one per request in flight), and every slot of the window is reused as soon as it frees up, so the
 	// run takes about one period per `limit` requests.
-	const refused = emulator.requests.filter((request) => request.status === 429).map((request) => request.receivedAt);
-	const accepted = emulator.requests.filter((request) => request.status === 200).map((request) => request.receivedAt);
+	// Counted on the creates only: the run's reads (definitions, inboxes, look-ups) may fall in earlier windows.
+	const creates = createRequests(emulator);
+	const refused = creates.filter((request) => request.status === 429).map((request) => request.receivedAt);
+	const accepted = creates.filter((request) => request.status === 200).map((request) => request.receivedAt);
 	expect(refused.length).toBeGreaterThan(0);
 	expect(refused.length).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
 	expect(Math.max(...refused)).toBeLessThan(accepted[20]);

@@ -97,20 +97,37 @@ describe('Skip If Already Synced', () => {
 		expect(next.output[0].json.syncStatus).toBe('created');
 		expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
 			'GET /api/v1/custom-attributes',
+			'GET /api/v1/inboxes',
 			'GET /api/v1/conversations/all',
 			'POST /api/v1/conversations',
 		]);
 	});
 
 	test('with Continue On Fail, a failed look-up fails only the items it covers; the others are created', async () => {
-		refuseLookups(1);
+		emulator.faults.add(
+			{ method: 'GET', path: '/api/v1/conversations/all' },
+			{ type: 'respond', status: 500, body: '{"status":"error","message":"Something went wrong","data":null,"error_type":"GeneralException"}' },
+		);
 		const result = await sync(crmRecords(250));
 		const failed = result.output.filter((item) => item.json.error);
 		expect(failed).toHaveLength(100);
-		for (const item of failed) expect(item.json.error).toBe('Libredesk: Permission denied');
+		for (const item of failed) expect(item.json.error).toBe('Libredesk: Something went wrong');
 		expect(result.output.filter((item) => item.json.syncStatus === 'created')).toHaveLength(150);
 		expect(createRequests(emulator)).toHaveLength(150);
 		expect(result.output.map((item) => item.pairedItem)).toEqual(crmRecords(250).map((_, index) => ({ item: index })));
+	});
+
+	test('a permission Libredesk refused is not asked for again in the run: one 403, not one per look-up', async () => {
+		refuseLookups(1);
+		const result = await sync(crmRecords(250));
+		expect(result.output.filter((item) => item.json.error)).toHaveLength(250);
+		expect(result.output[0].json.error).toBe('Libredesk: Permission denied');
+		expect(result.output[249].json).toMatchObject({
+			error: 'Libredesk: Permission denied (not sent again)',
+			details: { description: expect.stringMatching(/conversations:read_all.*not sent: Libredesk already refused an earlier request of this run/s) },
+		});
+		expect(emulator.requests.filter((request) => request.path === '/api/v1/conversations/all')).toHaveLength(1);
+		expect(createRequests(emulator)).toHaveLength(0);
 	});
 
 	test('an item without a sync key fails alone', async () => {

@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 
-import { createRequestPolicy, libredeskCreate, libredeskRequest } from '../Libredesk/transport';
+import { confirmed, createRequestPolicy, libredeskCreate, libredeskRequest } from '../Libredesk/transport';
 import type { RequestPolicy } from '../Libredesk/transport';
 
 const WEBHOOKS_PATH = '/api/v1/webhooks';
@@ -64,14 +64,18 @@ export class WebhookApi {
 
 	/** Never sent twice blindly: after an ambiguous failure, the list shows whether the first POST made it. */
 	async create(body: WebhookBody): Promise<ServerWebhook> {
-		const { data } = await libredeskCreate.call(this.ctx, this.policy, {
-			method: 'POST',
-			path: WEBHOOKS_PATH,
-			body,
-			permission: PERMISSION,
-			subject: `the webhook for ${body.url}`,
-			findExisting: async () => (await this.pointingAt(body.url))[0],
-		});
+		const data = confirmed(
+			await libredeskCreate.call(this.ctx, this.policy, {
+				method: 'POST',
+				path: WEBHOOKS_PATH,
+				body,
+				permission: PERMISSION,
+				permissionIsRouteWide: true,
+				record: 'webhook',
+				subject: `Admin → Webhooks (a webhook for ${body.url})`,
+				findExisting: async () => (await this.pointingAt(body.url))[0],
+			}),
+		);
 		return this.accepted(data, 'create');
 	}
 

@@ -14,7 +14,13 @@ export type Fault =
 	/** Wait, then handle normally; the handler runs even if the client gave up meanwhile. */
 	| { type: 'delay'; ms: number }
 	/** Default: a 502 text/html proxy page. status 200: truncated JSON (the handler's own answer when runHandler). */
-	| { type: 'malformed'; status?: number; runHandler?: boolean; body?: string };
+	| { type: 'malformed'; status?: number; runHandler?: boolean; body?: string }
+	/**
+	 * An answer slower than any client timeout, without real-time waits: the request is held until `until`
+	 * settles. handler 'after' (default): the handler runs then, so the record appears after the client gave up
+	 * and after any look-up it made meanwhile; 'before': the handler runs at once and only the answer is held.
+	 */
+	| { type: 'hold'; until: Promise<unknown>; handler?: 'before' | 'after' };
 
 export interface FaultOptions {
 	/** How many matching requests get the fault (default 1). */

@@ -242,11 +242,17 @@ export class LibredeskEmulator {
 		if (fault?.type === 'delay' && !(await this.sleep(fault.ms))) return;
 
 		let dispatched: Dispatched | null = null;
-		if (!fault || fault.type === 'delay' || fault.runHandler) {
+		if (fault?.type === 'hold') {
+			if (fault.handler === 'before') dispatched = await this.dispatch(method, pathname, searchParams, req.headers, rawBody);
+			await fault.until.catch(() => undefined);
+			if (this.stopped) return;
+			dispatched ??= await this.dispatch(method, pathname, searchParams, req.headers, rawBody);
+			record.handled = dispatched.handled;
+		} else if (!fault || fault.type === 'delay' || fault.runHandler) {
 			dispatched = await this.dispatch(method, pathname, searchParams, req.headers, rawBody);
 			record.handled = dispatched.handled;
 		}
-		const reply = fault && fault.type !== 'delay' ? faultReply(fault, dispatched?.reply ?? null) : dispatched!.reply;
+		const reply = fault && fault.type !== 'delay' && fault.type !== 'hold' ? faultReply(fault, dispatched?.reply ?? null) : dispatched!.reply;
 		if (reply === 'reset' || this.stopped) {
 			req.socket.destroy();
 			return;
@@ -331,7 +337,7 @@ function guessContentType(body: string): string {
 }
 
 /** The answer a fault puts on the wire, given the handler's own answer when it ran. */
-function faultReply(fault: Exclude<Fault, { type: 'delay' }>, handlerReply: Reply | null): Reply | 'reset' {
+function faultReply(fault: Exclude<Fault, { type: 'delay' } | { type: 'hold' }>, handlerReply: Reply | null): Reply | 'reset' {
 	switch (fault.type) {
 		case 'reset':
 			return 'reset';

@@ -5,10 +5,11 @@ import { libredeskRequest } from '../transport';
 import type { RunScope } from './types';
 
 /** A reference list (statuses, priorities, tags, agents, teams), read once per run. */
-export async function fetchReference(ctx: IExecuteFunctions, scope: RunScope, path: string): Promise<IDataObject[]> {
+export async function fetchReference(ctx: IExecuteFunctions, scope: RunScope, path: string, qs?: IDataObject): Promise<IDataObject[]> {
 	const data = await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject[] | null>>(ctx, scope.policy, {
 		method: 'GET',
 		path,
+		qs,
 	});
 	return data ?? [];
 }

@@ -2,11 +2,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapConcurrently } from '../helpers/mapConcurrently';
+import { wasNotSent } from '../helpers/notSent';
 import { createRequestPolicy } from '../transport';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
 import * as contact from './contact';
 import * as conversation from './conversation';
 import * as message from './message';
+import { tellStory } from './runStory';
+import type { RunStory } from './runStory';
 import type { Operation, RunScope } from './types';
 
 const resources: Record<string, Record<string, Operation>> = {
@@ -73,11 +76,11 @@ async function runItems(this: IExecuteFunctions, operation: Operation, items: IN
 		() => failed && !continueOnFail,
 	);
 
+	if (!continueOnFail && failed) throw stoppedRunError.call(this, operation, outcomes, batch);
 	const returnData: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
 		if (outcome === undefined) continue;
 		if ('error' in outcome) {
-			if (!continueOnFail) throw asNodeError(this, outcome.error, itemIndex);
 			returnData.push(errorItem(this, outcome.error, itemIndex));
 			continue;
 		}
@@ -85,6 +88,30 @@ async function runItems(this: IExecuteFunctions, operation: Operation, items: IN
 		for (const json of records) returnData.push({ json, pairedItem: { item: itemIndex } });
 	}
 	return [returnData];
+}
+
+/**
+ * The error that ends a run stopped at an item (Continue On Fail off): the first failed item's error, whose
+ * description starts with what became of every item, since the items done are not output.
+ */
+function stoppedRunError(this: IExecuteFunctions, operation: Operation, outcomes: Array<ItemOutcome | undefined>, batch: unknown): NodeApiError | NodeOperationError {
+	const story: RunStory = { itemCount: outcomes.length, done: new Map(), failed: [], notSent: [] };
+	let first: { error: Error; itemIndex: number } | undefined;
+	for (const [itemIndex, outcome] of outcomes.entries()) {
+		if (outcome === undefined || ('error' in outcome && wasNotSent(outcome.error))) {
+			story.notSent.push(itemIndex);
+		} else if ('error' in outcome) {
+			first ??= { error: outcome.error, itemIndex };
+			story.failed.push({ itemIndex, message: outcome.error.message });
+		} else {
+			story.done.set(itemIndex, Array.isArray(outcome.output) ? outcome.output : [outcome.output]);
+		}
+	}
+	first ??= outcomes.flatMap((outcome, itemIndex) => (outcome && 'error' in outcome ? [{ error: outcome.error, itemIndex }] : []))[0];
+	const error = asNodeError(this, first!.error, first!.itemIndex);
+	const told = operation.tellStop ? operation.tellStop.call(this, story, batch) : tellStory(story);
+	error.description = [told, error.description].filter(Boolean).join('\n\n');
+	return error;
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

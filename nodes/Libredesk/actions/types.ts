@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RequestPolicy } from '../transport';
+import type { RunStory } from './runStory';
 
 /** What the router hands every operation: one request policy for the whole run. */
 export interface RunScope {
@@ -17,5 +18,7 @@ export interface Operation<Batch = unknown> {
 	prepare?(this: IExecuteFunctions, itemCount: number, scope: RunScope): Promise<Batch>;
 	/** One item: its output record(s). Throwing fails only this item. */
 	execute(this: IExecuteFunctions, itemIndex: number, scope: RunScope, batch: Batch): Promise<IDataObject | IDataObject[]>;
+	/** The run stopped at an error (Continue On Fail off): what the error should tell about every item. */
+	tellStop?(this: IExecuteFunctions, story: RunStory, batch: Batch | undefined): string;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { email, flatAttributes, idList, optionalText, positiveId, requiredText } from './fields';
+import { email, flatAttributes, idList, optionalText, optionalTextId, positiveId, requiredText } from './fields';
 
 /** The body of POST /api/v1/conversations, as Libredesk v2.7 decodes it. */
 export const createConversationSchema = z
@@ -14,7 +14,7 @@ export const createConversationSchema = z
 		subject: optionalText(),
 		team_id: positiveId.optional(),
 		agent_id: positiveId.optional(),
-		external_user_id: optionalText(),
+		external_user_id: optionalTextId,
 		custom_attributes: flatAttributes.optional(),
 		attachments: idList.optional(),
 	})

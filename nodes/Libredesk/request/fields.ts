@@ -22,6 +22,15 @@ export function optionalText(max?: number) {
 	return (max ? text.max(max, `is longer than ${max} characters`) : text).optional();
 }
 
+/**
+ * A textual ID or key (e.g. External User ID): CRMs often give it as a number, which means the same digits.
+ * Accepted like numeric IDs are everywhere else; other types are passed on to be rejected by name.
+ */
+export const optionalTextId = z.preprocess(
+	(value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
+	z.string({ invalid_type_error: 'must be text or a number' }).trim().optional(),
+);
+
 /** IDs arrive as numbers, digit strings from expressions, or resource-locator values. */
 const toInteger = (value: unknown) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { email, instant, optionalText, positiveId } from './fields';
+import { email, instant, optionalText, optionalTextId, positiveId } from './fields';
 
 /** The list endpoints (API.md §4) and the permission each needs. */
 export const CONVERSATION_LISTS = {
@@ -20,7 +20,7 @@ export const listConversationsSchema = z
 		team_id: positiveId.optional(),
 		agent_id: positiveId.optional(),
 		contact_email: email.optional(),
-		external_user_id: optionalText(),
+		external_user_id: optionalTextId,
 		created_after: instant.optional(),
 		created_before: instant.optional(),
 		order_by: z.enum(['created_at', 'last_message_at', 'last_interaction_at', 'waiting_since']),

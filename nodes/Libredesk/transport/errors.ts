@@ -88,12 +88,35 @@ export interface FailureContext {
 }
 
 function notAnEnvelope(status: number, snippet: string, context: FailureContext, tried: string): NodeApiError {
+	if (status >= 200 && status < 300) {
+		return new NodeApiError(context.node, { detail: 'unreadable answer', body: snippet }, {
+			itemIndex: context.itemIndex,
+			message: `Libredesk's answer could not be read: it was cut off or is not Libredesk's JSON${tried}`,
+			description: `The server said the request succeeded (HTTP ${status}), but the answer that arrived is incomplete or not Libredesk's JSON envelope. It began: "${snippet}". A proxy or the network may have cut it off, or the Base URL may not point at Libredesk (${context.baseUrl}).`,
+		});
+	}
 	return new NodeApiError(context.node, { status: 'error', httpCode: status, body: snippet }, {
 		itemIndex: context.itemIndex,
 		httpCode: String(status),
 		message: `Libredesk answered HTTP ${status} with a body that is not its JSON envelope${tried}`,
 		description: `The answer began: "${snippet}". This is usually a proxy error page, or a Base URL that does not point at Libredesk (${context.baseUrl}). ${describeStatus(status, '', context.permission)}`,
 	});
+}
+
+/** What went wrong with one attempt, in words (never a bare status for an answer that could not be read). */
+export function describeFailure(outcome: AttemptOutcome): string {
+	switch (outcome.kind) {
+		case 'network':
+			return inWords(outcome.code);
+		case 'malformed':
+			return outcome.status >= 200 && outcome.status < 300
+				? `an unreadable answer: cut off or not Libredesk's JSON, although HTTP ${outcome.status}`
+				: `HTTP ${outcome.status} with a page that is not Libredesk's JSON`;
+		case 'http-error':
+			return `HTTP ${outcome.status}${outcome.message ? ` "${outcome.message}"` : ''}`;
+		default:
+			return 'no usable answer';
+	}
 }
 
 export function outcomeToError(outcome: AttemptOutcome, context: FailureContext): NodeApiError {
@@ -104,41 +127,56 @@ export function outcomeToError(outcome: AttemptOutcome, context: FailureContext)
 			if (!outcome.envelope) return notAnEnvelope(outcome.status, outcome.snippet ?? '', context, tried);
 			const message = outcome.message ?? `HTTP ${outcome.status}`;
 			const response: JsonObject = { status: 'error', message, error_type: outcome.errorType ?? null, httpCode: outcome.status };
+			const repeated = outcome.notSent
+				? ' This request was not sent: Libredesk already refused an earlier request of this run that needs the same permission.'
+				: '';
 			return new NodeApiError(context.node, response, {
 				...options,
 				httpCode: String(outcome.status),
-				message: `Libredesk: ${message}${tried}`,
-				description: describeStatus(outcome.status, message, context.permission, { envelope: true, record: context.record }),
+				message: `Libredesk: ${message}${outcome.notSent ? ' (not sent again)' : tried}`,
+				description: `${describeStatus(outcome.status, message, context.permission, { envelope: true, record: context.record })}${repeated}`,
 			});
 		}
 		case 'malformed':
 			return notAnEnvelope(outcome.status, outcome.snippet, context, tried);
 		case 'network':
-			return new NodeApiError(context.node, { status: 'error', detail: inWords(outcome.code) }, {
+			return new NodeApiError(context.node, { detail: inWords(outcome.code) }, {
 				...options,
 				message: `Could not complete the request to Libredesk: ${inWords(outcome.code)}${tried}`,
 				description: `Check that ${context.baseUrl} is reachable from n8n and that the server is running (error code ${outcome.code}). Timeouts can be raised with the Timeout option.`,
 			});
 		default:
-			return new NodeApiError(context.node, { status: 'error' }, { ...options, message: 'Libredesk request failed' });
+			return new NodeApiError(context.node, { detail: 'request failed' }, { ...options, message: 'Libredesk request failed' });
 	}
 }
 
-/** A create whose fate is unknown: reporting it is the only safe move when nothing can check what the server did. */
-export function ambiguousCreateError(outcome: AttemptOutcome, context: FailureContext, what: string, record = 'conversation'): NodeApiError {
-	const cause =
-		outcome.kind === 'network'
-			? inWords(outcome.code)
-			: outcome.kind === 'http-error' || outcome.kind === 'malformed'
-				? `HTTP ${outcome.status}`
-				: 'unknown';
-	const description =
-		record === 'conversation'
-			? `Libredesk has no idempotency, so repeating this create could make a duplicate (and, with initiator Agent, a second email). Look in Libredesk for a new conversation of ${what} before re-running this item, or turn on "Skip If Already Synced": with a sync key the node checks what the server did and retries safely.`
-			: `Libredesk has no idempotency, so sending it again could make a duplicate (and a second email). Look in ${what} in Libredesk before re-running this item.`;
-	return new NodeApiError(context.node, { status: 'error', cause }, {
+export interface AmbiguityCheck {
+	/** The caller looked for the record after the failure and did not find it. */
+	lookedUp: boolean;
+	/** The look-up itself failed. */
+	lookupError?: string;
+}
+
+/** A create whose fate is unknown: it is never sent again; the error says what happened and what to do. */
+export function ambiguousCreateError(outcome: AttemptOutcome, context: FailureContext, what: string, record = 'conversation', check?: AmbiguityCheck): NodeApiError {
+	const cause = describeFailure(outcome);
+	const looked = check?.lookedUp
+		? check.lookupError
+			? ` Looking it up afterwards failed too (${check.lookupError}).`
+			: ' A look-up right after the failure did not find it, but Libredesk may still be working on it or answer late.'
+		: '';
+	let description: string;
+	if (record === 'conversation' && check?.lookedUp) {
+		description = `The request may have reached Libredesk, so it was not sent again (Libredesk has no idempotency: a second create would be a second conversation).${looked} The next run with Skip If Already Synced creates it only if it never arrived; do not create it by other means.`;
+	} else if (record === 'conversation') {
+		description = `The request may have reached Libredesk, so it was not sent again: Libredesk has no idempotency, and repeating it could make a duplicate (and, with initiator Agent, a second email). Look in Libredesk for a new conversation of ${what} before re-running this item, or turn on "Skip If Already Synced": with a sync key the node looks the record up, and the next run creates it only if it never arrived.`;
+	} else {
+		description = `The request may have reached Libredesk, so it was not sent again (no idempotency: it could make a duplicate and a second email).${looked} Look in ${what} in Libredesk before re-running this item.`;
+	}
+	if (outcome.kind === 'http-error' && outcome.status === 500 && outcome.envelope) description = `${describeServer500(record)} ${description}`;
+	return new NodeApiError(context.node, { detail: cause }, {
 		itemIndex: context.itemIndex,
-		httpCode: outcome.kind === 'http-error' || outcome.kind === 'malformed' ? String(outcome.status) : undefined,
+		httpCode: outcome.kind === 'http-error' ? String(outcome.status) : undefined,
 		message: `The ${record} may or may not have been created (${cause}); it was not sent again`,
 		description,
 	});

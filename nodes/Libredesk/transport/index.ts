@@ -10,16 +10,18 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
-import { ambiguousCreateError, outcomeToError } from './errors';
+import { ambiguousCreateError, describeFailure, outcomeToError } from './errors';
 import type { FailureContext } from './errors';
-import { classifyResponse, isTransient, networkOutcome, surelyNotDelivered } from './outcome';
+import { classifyResponse, isTransient, networkOutcome, refusedBeforeHandling, surelyNotDelivered } from './outcome';
 import type { AttemptOutcome } from './outcome';
 import { RequestGate } from './gate';
+import { RefusedPermissions } from './permissions';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './retry';
 import type { RequestPolicy } from './retry';
 
 export type { RequestPolicy } from './retry';
 export { multipartBody } from './multipart';
+
 export type { MultipartFile } from './multipart';
 export type LibredeskContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
@@ -34,6 +36,8 @@ export interface ApiRequest {
 	itemIndex?: number;
 	/** Named in the 403 description, e.g. conversations:write. */
 	permission?: string;
+	/** The route checks only `permission`: once refused, no other request of the run needing it is sent. */
+	permissionIsRouteWide?: boolean;
 }
 
 interface PolicyState extends RequestPolicy {
@@ -51,6 +55,7 @@ export async function createRequestPolicy(
 		maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_RETRY.maxAttempts),
 		maxWaitMs: options.maxWaitMs ?? DEFAULT_RETRY.maxWaitMs,
 		gate: new RequestGate(options.concurrency),
+		refused: new RefusedPermissions(),
 		credentials,
 	};
 	return policy;
@@ -72,8 +77,21 @@ function bodyOptions(body: ApiRequest['body']): Pick<IHttpRequestOptions, 'body'
 	return emptyObject ? { body: '{}', headers: { 'Content-Type': 'application/json' } } : { body };
 }
 
+/** The 403 the run already got for what this request needs: it is not sent again. */
+function knownRefusal(policy: RequestPolicy, request: ApiRequest): AttemptOutcome | undefined {
+	const outcome = policy.refused.find(request);
+	return outcome?.kind === 'http-error' ? { ...outcome, notSent: true } : undefined;
+}
+
 async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<AttemptOutcome> {
+	const before = knownRefusal(policy, request);
+	if (before) return before;
 	const turn = await policy.gate.enter();
+	const meanwhile = knownRefusal(policy, request);
+	if (meanwhile) {
+		turn.answered(true);
+		return meanwhile;
+	}
 	let refused = false;
 	const { credentials } = policy as PolicyState;
 	try {
@@ -102,6 +120,7 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 		} else if (outcome.kind === 'http-error' && retryAfterMs !== undefined) {
 			policy.gate.pauseFor(retryAfterMs);
 		}
+		policy.refused.note(request, outcome);
 		return outcome;
 	} catch (error) {
 		const code = errorCode(error);
@@ -170,50 +189,60 @@ export interface CreateRequest extends ApiRequest {
 	/** What the POST creates, when not a conversation, e.g. "message". */
 	record?: string;
 	/**
-	 * Looks on the server for what this create would have made. Given only when the caller can tell
-	 * (a sync key): then an ambiguous failure is checked and retried instead of reported.
+	 * Looks on the server for what this create would have made. Given only when the caller can tell (a sync
+	 * key, an echo ID): then an ambiguous failure is looked up once instead of only reported.
 	 */
 	findExisting?: () => Promise<IDataObject | undefined>;
 }
 
-export interface CreateResult {
-	data: IDataObject;
-	/** True when a failed attempt had in fact created the record, found by findExisting. */
-	recovered: boolean;
-}
-
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+/**
+ * What became of a create. `unconfirmed`: an attempt may have reached Libredesk, and the look-up did not find
+ * what it would have made (yet): it was not sent again; `error` says so and what to do.
+ */
+export type CreateResult =
+	| { status: 'created'; data: IDataObject }
+	| { status: 'found'; data: IDataObject }
+	| { status: 'unconfirmed'; cause: string; error: NodeApiError };
 
 /**
- * A create is never repeated blindly: Libredesk has no idempotency, so a second POST is a second
- * conversation (and a second email). Only failures that surely never reached the handler are resent;
- * an ambiguous one is resent only after findExisting shows nothing was created.
+ * A create is sent again only when the attempt provably never reached Libredesk (connection refused, host not
+ * found, 429): Libredesk has no idempotency, so a second POST is a second conversation (and a second email).
+ * After any other failure (timeout, reset, 5xx, an unreadable answer) it is never sent again in this run,
+ * however long the server takes: with findExisting the record is looked up once (found → that record), else
+ * the failure is reported as "may or may not have been created". No timing is assumed anywhere.
  */
 export async function libredeskCreate(this: LibredeskContext, policy: RequestPolicy, request: CreateRequest): Promise<CreateResult> {
 	const attempts = new Attempts(policy);
 	for (;;) {
 		const outcome = await sendOnce(this, policy, request);
-		if (outcome.kind === 'success') return { data: outcome.data as IDataObject, recovered: false };
+		if (outcome.kind === 'success') return { status: 'created', data: outcome.data as IDataObject };
 		const another = attempts.failed(outcome);
 		const context = { ...failureContext(this, policy, request, attempts.sent), record: request.record };
-		const delay = delayBeforeRetry(outcome, attempts.sent, policy);
-		const attemptsLeft = another && delay !== undefined;
-
 		if (surelyNotDelivered(outcome)) {
-			if (!attemptsLeft) throw outcomeToError(outcome, context);
+			const delay = delayBeforeRetry(outcome, attempts.sent, policy);
+			if (!another || delay === undefined) throw outcomeToError(outcome, context);
 			await sleep(delay);
 			continue;
 		}
-		if (!isTransient(outcome)) throw outcomeToError(outcome, context);
+		if (refusedBeforeHandling(outcome)) throw outcomeToError(outcome, context);
 		if (!request.findExisting) throw ambiguousCreateError(outcome, context, request.subject, request.record);
-
-		// A timed-out request may still be running on the server: give it as long again before looking.
-		const isTimeout = outcome.kind === 'network' && TIMEOUT_CODES.has(outcome.code);
-		await sleep(isTimeout ? Math.max(delay ?? 0, policy.timeoutMs) : (delay ?? backoffDelay(attempts.sent, policy.maxWaitMs)));
-		const existing = await request.findExisting();
-		if (existing) return { data: existing, recovered: true };
-		if (!attemptsLeft) throw outcomeToError(outcome, context);
+		let existing: IDataObject | undefined;
+		let lookupError: string | undefined;
+		try {
+			existing = await request.findExisting();
+		} catch (error) {
+			lookupError = (error as Error).message;
+		}
+		if (existing) return { status: 'found', data: existing };
+		const error = ambiguousCreateError(outcome, context, request.subject, request.record, { lookedUp: true, lookupError });
+		return { status: 'unconfirmed', cause: describeFailure(outcome), error };
 	}
+}
+
+/** The created (or found) record; an unconfirmed create is the caller's error. */
+export function confirmed(result: CreateResult): IDataObject {
+	if (result.status === 'unconfirmed') throw result.error;
+	return result.data;
 }
 
 interface PageResults {

@@ -3,7 +3,17 @@ import type { IDataObject } from 'n8n-workflow';
 /** What one HTTP attempt came to, before any decision about retrying. */
 export type AttemptOutcome =
 	| { kind: 'success'; data: unknown }
-	| { kind: 'http-error'; status: number; message?: string; errorType?: string; envelope: boolean; retryAfterMs?: number; snippet?: string }
+	| {
+			kind: 'http-error';
+			status: number;
+			message?: string;
+			errorType?: string;
+			envelope: boolean;
+			retryAfterMs?: number;
+			snippet?: string;
+			/** Not sent: an earlier request of the run got this answer for the same permission. */
+			notSent?: boolean;
+	  }
 	| { kind: 'malformed'; status: number; snippet: string }
 	| { kind: 'network'; code: string; delivered: 'no' | 'maybe' };
 
@@ -11,6 +21,14 @@ export type AttemptOutcome =
 export function surelyNotDelivered(outcome: AttemptOutcome): boolean {
 	if (outcome.kind === 'network') return outcome.delivered === 'no';
 	return outcome.kind === 'http-error' && outcome.status === 429;
+}
+
+/**
+ * Answers that say the server refused the request before doing anything (4xx other than 429: validation,
+ * credentials, permission, unknown route): nothing was created, and sending it again would get the same answer.
+ */
+export function refusedBeforeHandling(outcome: AttemptOutcome): boolean {
+	return outcome.kind === 'http-error' && outcome.status >= 400 && outcome.status < 500 && outcome.status !== 429;
 }
 
 /** Failures worth another attempt for a request that is safe to repeat. */

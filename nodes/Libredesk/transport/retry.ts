@@ -1,4 +1,5 @@
 import type { RequestGate } from './gate';
+import type { RefusedPermissions } from './permissions';
 
 /** How one node run talks to Libredesk: built once per execution from the node's options, never shared across runs. */
 export interface RequestPolicy {
@@ -7,6 +8,8 @@ export interface RequestPolicy {
 	maxAttempts: number;
 	maxWaitMs: number;
 	gate: RequestGate;
+	/** Permissions Libredesk refused in this run: requests needing them are not sent again. */
+	refused: RefusedPermissions;
 }
 
 export const DEFAULT_RETRY = { timeoutMs: 30_000, maxAttempts: 5, maxWaitMs: 60_000 } as const;

@@ -2,14 +2,19 @@ import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { deferred } from '../../helpers/deferred';
+import { markNotSent } from '../../helpers/notSent';
 import type { Deferred } from '../../helpers/deferred';
 import { locatorValue } from '../../request/readParameters';
-import { libredeskCreate } from '../../transport';
+import { confirmed, libredeskCreate } from '../../transport';
+import type { CreateResult } from '../../transport';
 import { binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
 import { idLocator, keyLocator, requestOptions } from '../common.descriptions';
+import { items, tellStory } from '../runStory';
+import type { RunStory } from '../runStory';
 import type { Operation, RunScope } from '../types';
-import { conversationAttributeKeys, unknownAttributesError, validateItem } from './createItemRequest';
+import { validateItem } from './createItemRequest';
 import type { ItemRequest } from './createItemRequest';
+import { CreateReferences } from './createReferences';
 import { startSync, syncOne, track } from './createSync';
 import type { SyncSettings } from './createSync';
 
@@ -107,7 +112,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 12, 13',
-				description: 'IDs of files already uploaded to Libredesk (media), comma-separated or an array from an expression',
+				description:
+					'Not accepted: Libredesk v2.7 cannot look up a media ID, and an unknown one leaves an empty conversation behind. Items with IDs here fail without sending anything. Attach files with Binary Properties instead.',
 			},
 			binaryPropertiesField,
 			{
@@ -202,15 +208,10 @@ interface CreateBatch {
 	sync?: SyncSettings;
 }
 
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-	let loaded: Promise<T> | undefined;
-	return async () => await (loaded ??= load());
-}
-
 interface Production {
 	sync?: SyncSettings;
-	/** The defined custom attribute keys, when items with unknown keys must fail. */
-	knownKeys?: () => Promise<Set<string>>;
+	/** Inbox, team, agent, attachments and custom attributes, checked against Libredesk before sending. */
+	references: CreateReferences;
 	stopAtFirstError: boolean;
 	/** True once the node has returned (it stopped at an error): reading more items would be wasted. */
 	runEnded: () => boolean;
@@ -227,15 +228,11 @@ async function produceRequests(this: IExecuteFunctions, slots: Array<Deferred<It
 	for (let itemIndex = 0; itemIndex < slots.length; itemIndex++) {
 		if ((firstError && plan.stopAtFirstError) || plan.runEnded()) {
 			const where = firstError ? `the node stopped at item ${firstError.itemIndex}` : 'the node run has ended';
-			slots[itemIndex].reject(new NodeOperationError(this.getNode(), `Item ${itemIndex}: not sent, ${where}`, { itemIndex }));
+			slots[itemIndex].reject(markNotSent(new NodeOperationError(this.getNode(), `Item ${itemIndex}: not sent, ${where}`, { itemIndex })));
 			continue;
 		}
 		try {
-			const request = validateItem(this, itemIndex, plan.sync?.attribute);
-			if (plan.knownKeys && Object.keys(request.body.custom_attributes ?? {}).length > 0) {
-				const unknown = unknownAttributesError(this, await plan.knownKeys(), request, itemIndex);
-				if (unknown) throw unknown;
-			}
+			const request = await plan.references.check(itemIndex, validateItem(this, itemIndex, plan.sync?.attribute), plan.sync?.attribute);
 			slots[itemIndex].resolve(plan.sync ? track(plan.sync, itemIndex, request).then(() => request) : request);
 		} catch (error) {
 			firstError ??= { error: error as Error, itemIndex };
@@ -247,21 +244,40 @@ async function produceRequests(this: IExecuteFunctions, slots: Array<Deferred<It
 	return firstError?.error;
 }
 
-async function createOne(this: IExecuteFunctions, scope: RunScope, { body: request, files }: ItemRequest, itemIndex: number, sync?: SyncSettings): Promise<IDataObject> {
+async function createOne(this: IExecuteFunctions, scope: RunScope, { body: request, files }: ItemRequest, itemIndex: number, sync?: SyncSettings): Promise<CreateResult> {
 	const target = sync?.keys.get(itemIndex);
 	const uploaded = await uploadBinaryAttachments.call(this, scope, itemIndex, files);
 	const body = uploaded.length > 0 ? { ...request, attachments: [...(request.attachments ?? []), ...uploaded] } : request;
-	const { data } = await libredeskCreate.call(this, scope.policy, {
+	return await libredeskCreate.call(this, scope.policy, {
 		method: 'POST',
 		path: '/api/v1/conversations',
 		body: body as IDataObject,
 		itemIndex,
 		permission: 'conversations:write',
+		permissionIsRouteWide: true,
 		record: 'conversation',
 		subject: request.contact_email,
 		findExisting: sync && target ? async () => await sync.index.recheck(target) : undefined,
 	});
-	return data;
+}
+
+/** A stopped create run: what was created, skipped, left unconfirmed, failed and never sent, and what a re-run does. */
+function tellCreateStop(story: RunStory, syncOn: boolean): string {
+	const statusOf = (itemIndex: number) => String(story.done.get(itemIndex)?.[0]?.syncStatus ?? 'created');
+	const done = [...story.done.keys()];
+	const created = done.filter((itemIndex) => statusOf(itemIndex) === 'created');
+	const skipped = done.filter((itemIndex) => statusOf(itemIndex) === 'skipped');
+	const unconfirmed = done.filter((itemIndex) => statusOf(itemIndex) === 'unconfirmed');
+	const doneLine = `Created: ${items(created)}.${syncOn ? ` Skipped (already synced): ${items(skipped)}. Unconfirmed: ${items(unconfirmed)}.` : ''}`;
+	const parts = [tellStory(story, doneLine)];
+	if (syncOn) {
+		parts.push('Running the workflow again is safe: with Skip If Already Synced, what was created is skipped and the rest is created.');
+	} else if (created.length > 0) {
+		parts.push(
+			`Without a sync key, running the workflow again with the same input would create the ${created.length} created conversation(s) again (Libredesk has no idempotency; with initiator Agent the emails go out again). Re-run only the failed and not-sent items, or turn on Skip If Already Synced.`,
+		);
+	}
+	return parts.join(' ');
 }
 
 /** How many items are read between two chances for answers to be handled, when creates overlap reading. */
@@ -285,20 +301,24 @@ export const create: Operation<CreateBatch> = {
 				description: 'Pick the conversation custom attribute that stores the sync key.',
 			});
 		}
-		const knownKeys = once(async () => await conversationAttributeKeys.call(this, scope));
-		const sync = attribute ? startSync.call(this, scope, attribute, await knownKeys()) : undefined;
+		const references = new CreateReferences(this, scope, scope.options.allowUnknownAttributes === true);
+		const sync = attribute ? startSync.call(this, scope, attribute, await references.definitions()) : undefined;
 		const slots = Array.from({ length: itemCount }, () => deferred<ItemRequest>());
 		const allBeforeFirst = !sync && !this.continueOnFail();
 		const production = produceRequests.call(this, slots, {
 			sync,
-			knownKeys: scope.options.allowUnknownAttributes === true ? undefined : knownKeys,
+			references,
 			stopAtFirstError: !this.continueOnFail(),
 			runEnded: () => scope.policy.gate.isFinished,
 			yieldEvery: allBeforeFirst ? undefined : YIELD_EVERY,
 		});
 		if (allBeforeFirst) {
 			const firstError = await production;
-			if (firstError) throw firstError;
+			if (firstError) {
+				const nothingSent = `Nothing was created for any of the ${itemCount} items: without a sync key, every item is checked before the first is sent.`;
+				(firstError as NodeOperationError).description = [nothingSent, (firstError as NodeOperationError).description].filter(Boolean).join('\n\n');
+				throw firstError;
+			}
 		}
 		return { ready: slots.map((slot) => slot.promise), sync };
 	},
@@ -307,6 +327,11 @@ export const create: Operation<CreateBatch> = {
 		const request = await batch.ready[itemIndex];
 		const { sync } = batch;
 		if (sync) return await syncOne.call(this, itemIndex, sync, async () => await createOne.call(this, scope, request, itemIndex, sync));
-		return await createOne.call(this, scope, request, itemIndex);
+		return confirmed(await createOne.call(this, scope, request, itemIndex));
+	},
+
+	tellStop(story, batch) {
+		return tellCreateStop(story, batch?.sync !== undefined);
 	},
 };
+

@@ -5,9 +5,7 @@ import { createConversationLabels, createConversationSchema } from '../../reques
 import type { CreateConversationBody } from '../../request/createConversation';
 import { blankToUndefined, customAttributesFrom, definedOnly, locatorValue, readCollection, toIdList } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
-import { libredeskRequest } from '../../transport';
 import { binaryAttachmentNames } from '../attachments';
-import type { RunScope } from '../types';
 
 /** What Conversation → Create sends for one item. */
 export interface ItemRequest {
@@ -44,28 +42,6 @@ function syncKeyOf(ctx: IExecuteFunctions, itemIndex: number): string {
 		});
 	}
 	return key;
-}
-
-export async function conversationAttributeKeys(this: IExecuteFunctions, scope: RunScope): Promise<Set<string>> {
-	const definitions = await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject[] | null>>(this, scope.policy, {
-		method: 'GET',
-		path: '/api/v1/custom-attributes',
-		qs: { applies_to: 'conversation' },
-	});
-	return new Set((definitions ?? []).map((definition) => String(definition.key)));
-}
-
-export function unknownAttributesError(ctx: IExecuteFunctions, known: Set<string>, { body }: ItemRequest, index: number): NodeOperationError | undefined {
-	const unknown = Object.keys(body.custom_attributes ?? {}).filter((key) => !known.has(key));
-	if (unknown.length === 0) return undefined;
-	return new NodeOperationError(
-		ctx.getNode(),
-		`Item ${index}: Custom Attributes key ${unknown.map((key) => `"${key}"`).join(', ')} is not defined for conversations in Libredesk`,
-		{
-			itemIndex: index,
-			description: `Libredesk would silently drop it. Defined keys: ${[...known].join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Custom Attributes". Nothing was sent for this item.`,
-		},
-	);
 }
 
 /**

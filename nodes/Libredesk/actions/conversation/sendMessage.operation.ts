@@ -5,7 +5,7 @@ import { blankToUndefined, locatorValue, readCollection, toIdList, toTextList, d
 import { sendMessageLabels, sendMessageSchema } from '../../request/sendMessage';
 import type { SendMessageRequest } from '../../request/sendMessage';
 import { parseItemRequest } from '../../request/validate';
-import { libredeskCreate, libredeskRequest } from '../../transport';
+import { confirmed, libredeskCreate, libredeskRequest } from '../../transport';
 import { binaryAttachmentNames, binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
 import { conversationLocator, optionsCollection } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
@@ -151,7 +151,7 @@ export const sendMessage: Operation<ItemRequests<Outgoing>> = {
 			attachments: [...(request.attachments ?? []), ...uploaded],
 			...(to ? { to, cc: request.cc ?? [], bcc: request.bcc ?? [], echo_id: echoId } : {}),
 		};
-		const { data } = await libredeskCreate.call(this, scope.policy, {
+		return confirmed(await libredeskCreate.call(this, scope.policy, {
 			method: 'POST',
 			path: `/api/v1/conversations/${encodeURIComponent(request.conversation)}/messages`,
 			body,
@@ -160,7 +160,6 @@ export const sendMessage: Operation<ItemRequests<Outgoing>> = {
 			record: request.private ? 'note' : 'reply',
 			subject: `conversation ${request.conversation}`,
 			findExisting: echoId ? async () => await findReply(this, scope, request.conversation, echoId, itemIndex) : undefined,
-		});
-		return data;
+		}));
 	},
 };

@@ -97,7 +97,7 @@ export class SyncIndex {
 		const candidates = await libredeskRequestAllItems.call(
 			this.ctx,
 			this.policy,
-			{ method: 'GET', path: '/api/v1/conversations/all', qs: { filters, order_by: 'conversations.created_at', order: 'DESC' }, permission: 'conversations:read_all' },
+			{ method: 'GET', path: '/api/v1/conversations/all', qs: { filters, order_by: 'conversations.created_at', order: 'DESC' }, permission: 'conversations:read_all', permissionIsRouteWide: true },
 			undefined,
 			PAGE_SIZE,
 		);
