@@ -48,7 +48,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'contact',
 		required: true,
-		hint: 'Agent emails the content to the contact. Use Contact to record a CRM request without emailing anyone.',
+		hint: 'Contact records the content as a message from the contact and emails no one. Agent emails the content to the contact from the inbox.',
 		description: 'Who wrote the first message',
 	},
 	{
@@ -138,7 +138,7 @@ const properties: INodeProperties[] = [
 				],
 			},
 			{
-				displayName: 'Custom Attributes (JSON)',
+				displayName: 'Attributes (JSON)',
 				name: 'customAttributesJson',
 				type: 'json',
 				default: '{}',
@@ -182,7 +182,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Allow Unknown Custom Attributes',
+				displayName: 'Allow Unknown Keys',
 				name: 'allowUnknownAttributes',
 				type: 'boolean',
 				default: false,

@@ -63,7 +63,7 @@ export function unknownAttributesError(ctx: IExecuteFunctions, known: Set<string
 		`Item ${index}: Custom Attributes key ${unknown.map((key) => `"${key}"`).join(', ')} is not defined for conversations in Libredesk`,
 		{
 			itemIndex: index,
-			description: `Libredesk would silently drop it. Defined keys: ${[...known].join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Custom Attributes". Nothing was sent for this item.`,
+			description: `Libredesk would silently drop it. Defined keys: ${[...known].join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Keys". Nothing was sent for this item.`,
 		},
 	);
 }
