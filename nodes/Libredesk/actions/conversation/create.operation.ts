@@ -109,6 +109,14 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. 12, 13',
 				description: 'IDs of files already uploaded to Libredesk (media), comma-separated or an array from an expression',
 			},
+			{
+				displayName: 'Attributes (JSON)',
+				name: 'customAttributesJson',
+				type: 'json',
+				default: '{}',
+				description:
+					'Conversation custom attributes as a flat JSON object, e.g. an expression that maps the order object of the item. Pairs set under Custom Attributes win over the same keys here.',
+			},
 			binaryPropertiesField,
 			{
 				displayName: 'Custom Attributes',
@@ -136,14 +144,6 @@ const properties: INodeProperties[] = [
 						],
 					},
 				],
-			},
-			{
-				displayName: 'Attributes (JSON)',
-				name: 'customAttributesJson',
-				type: 'json',
-				default: '{}',
-				description:
-					'A flat JSON object of attributes, e.g. an expression that maps the order object of the item. Pairs set under Custom Attributes win over the same keys here.',
 			},
 			{
 				displayName: 'External User ID',
