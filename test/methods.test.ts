@@ -48,6 +48,20 @@ describe('lists loaded from the server (n8n LoadOptionsContext)', () => {
 		expect(search.results.map((result) => result.value)).toEqual(['crm_sync_key']);
 	});
 
+	test('custom attribute lists are sorted by name (Libredesk sends the most recently changed first)', async () => {
+		emulator.store.customAttributes.push(
+			{ ...emulator.store.customAttributes[0], id: 6, key: 'account_manager', name: 'account manager', applies_to: 'conversation' },
+			{ ...emulator.store.customAttributes[4], id: 7, key: 'arr', name: 'ARR', applies_to: 'contact' },
+		);
+		const expected = ['account manager (account_manager)', 'CRM record ID (crm_record_id)', 'CRM sync key (crm_sync_key)', 'Order total (order_total)', 'Plan (plan)'];
+		const options = await loadOptions('getConversationAttributeKeys', credentialsFor(emulator));
+		expect(options.map((option) => option.name)).toEqual(expected);
+		const search = await listSearch('searchConversationAttributes', credentialsFor(emulator));
+		expect(search.results.map((result) => result.name)).toEqual(expected);
+		const contact = await listSearch('searchContactAttributes', credentialsFor(emulator));
+		expect(contact.results.map((result) => result.name)).toEqual(['ARR (arr)', 'CRM tier (crm_tier)']);
+	});
+
 	test('a list call with a bad secret fails with the 401 explanation', async () => {
 		await expect(listSearch('searchTeams', { ...credentialsFor(emulator), apiSecret: 'nope-nope' })).rejects.toThrow('Libredesk: Invalid credential');
 	});

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { isFresh, parseDelivery, skipReason } from './delivery';
+import { EVENTS_SUBTITLE } from './events';
 import { getStatuses } from './methods';
 import { DEFAULT_MAX_EVENT_AGE_SECONDS, triggerProperties } from './properties';
 import { deliveryFilterOf, rawBodyOf, refuse } from './receive';
@@ -21,7 +22,7 @@ export class LibredeskTrigger implements INodeType {
 		icon: { light: 'file:libredesk.svg', dark: 'file:libredesk.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["events"].join(", ") }}',
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when Libredesk sends a webhook, e.g. when a conversation is resolved',
 		defaults: { name: 'Libredesk Trigger' },
 		inputs: [],

@@ -11,6 +11,14 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Message Updated', value: 'message.updated', description: 'A message changed status, e.g. from pending to sent or failed' },
 ];
 
+/**
+ * The node's canvas subtitle: the selected events by name ("Conversation Status Changed"), or how many when more than
+ * two (the canvas has room for little more).
+ */
+export const EVENTS_SUBTITLE = `={{ $parameter["events"].length > 2 ? $parameter["events"].length + " events" : $parameter["events"].map(event => (${JSON.stringify(
+	Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])),
+)})[event] ?? event).join(", ") }}`;
+
 export const MESSAGE_EVENTS = ['message.created', 'message.updated'];
 
 export const STATUS_CHANGED = 'conversation.status_changed';

@@ -33,6 +33,15 @@ describe('example workflows', () => {
 		}
 	});
 
+	test.each(examples.map((example) => [example.name, example] as const))('%s: a sticky note says the inbox given by ID must be picked', (_, example) => {
+		const notes = example.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote').map((node) => String(node.parameters.content));
+		for (const node of example.nodes.filter((candidate) => candidate.type === LIBREDESK_NODE_TYPE)) {
+			const inbox = node.parameters.inboxId as { mode: string; value: string };
+			if (inbox.mode !== 'id') continue;
+			expect(notes.some((note) => note.includes(`By ID ${inbox.value}`) && note.includes('From list'))).toBe(true);
+		}
+	});
+
 	test('every connection points at a node of the workflow', () => {
 		for (const example of examples) {
 			const names = new Set(example.nodes.map((node) => node.name));

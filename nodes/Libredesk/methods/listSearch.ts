@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { createRequestPolicy, libredeskRequest } from '../transport';
+import { customAttributeOptions } from './customAttributes';
 
 async function fetchData<T>(ctx: ILoadOptionsFunctions, path: string, qs?: IDataObject): Promise<T | null> {
 	const policy = await createRequestPolicy.call(ctx, { maxAttempts: 2 });
@@ -24,6 +25,14 @@ function matching(entries: INodeListSearchItems[], filter?: string): INodeListSe
 function personName(record: IDataObject): string {
 	const name = [record.first_name, record.last_name].filter((part) => typeof part === 'string' && part !== '').join(' ');
 	return name || String(record.email ?? record.id);
+}
+
+async function attributeList(ctx: ILoadOptionsFunctions, appliesTo: 'conversation' | 'contact', filter?: string): Promise<INodeListSearchResult> {
+	const options = await customAttributeOptions(ctx, appliesTo);
+	return matching(
+		options.map(({ name, value }) => ({ name, value })),
+		filter,
+	);
 }
 
 /** Only enabled email inboxes: Libredesk refuses to open a conversation in a disabled or live-chat inbox. */
@@ -59,11 +68,7 @@ export async function searchAgents(this: ILoadOptionsFunctions, filter?: string)
 }
 
 export async function searchConversationAttributes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const definitions = await fetchList(this, '/api/v1/custom-attributes?applies_to=conversation');
-	return matching(
-		definitions.map((definition) => ({ name: `${String(definition.name)} (${String(definition.key)})`, value: String(definition.key) })),
-		filter,
-	);
+	return await attributeList(this, 'conversation', filter);
 }
 
 /** Every inbox, for filters: disabled and live-chat inboxes still hold conversations. */
@@ -100,11 +105,7 @@ export async function searchTags(this: ILoadOptionsFunctions, filter?: string): 
 }
 
 export async function searchContactAttributes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const definitions = await fetchList(this, '/api/v1/custom-attributes?applies_to=contact');
-	return matching(
-		definitions.map((definition) => ({ name: `${String(definition.name)} (${String(definition.key)})`, value: String(definition.key) })),
-		filter,
-	);
+	return await attributeList(this, 'contact', filter);
 }
 
 /** Libredesk searches contacts by part of the email, from 3 characters; shorter filters look through the first page. */

@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'contact',
 		required: true,
-		hint: 'Agent emails the content to the contact. Use Contact to record a CRM request without emailing anyone.',
+		hint: 'Contact records the content as a message from the contact and emails no one. Agent emails the content to the contact from the inbox.',
 		description: 'Who wrote the first message',
 	},
 	{
@@ -115,6 +115,14 @@ const properties: INodeProperties[] = [
 				description:
 					'Not accepted: Libredesk v2.7 cannot look up a media ID, and an unknown one leaves an empty conversation behind. Items with IDs here fail without sending anything. Attach files with Binary Properties instead.',
 			},
+			{
+				displayName: 'Attributes (JSON)',
+				name: 'customAttributesJson',
+				type: 'json',
+				default: '{}',
+				description:
+					'Conversation custom attributes as a flat JSON object, e.g. an expression that maps the order object of the item. Pairs set under Custom Attributes win over the same keys here.',
+			},
 			binaryPropertiesField,
 			{
 				displayName: 'Custom Attributes',
@@ -142,14 +150,6 @@ const properties: INodeProperties[] = [
 						],
 					},
 				],
-			},
-			{
-				displayName: 'Custom Attributes (JSON)',
-				name: 'customAttributesJson',
-				type: 'json',
-				default: '{}',
-				description:
-					'A flat JSON object of attributes, e.g. an expression that maps the order object of the item. Pairs set under Custom Attributes win over the same keys here.',
 			},
 			{
 				displayName: 'External User ID',
@@ -188,7 +188,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Allow Unknown Custom Attributes',
+				displayName: 'Allow Unknown Keys',
 				name: 'allowUnknownAttributes',
 				type: 'boolean',
 				default: false,

@@ -86,7 +86,7 @@ export class CreateReferences {
 			const label = first.key === syncAttribute ? `Sync Key (stored in "${first.key}")` : `Custom Attributes → ${first.key}`;
 			const unknown = problems.filter((problem) => !definitions.some((definition) => definition.key === problem.key));
 			const defined = unknown.length > 0
-				? ` Defined keys: ${definitions.map((definition) => definition.key).join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Custom Attributes".`
+				? ` Defined keys: ${definitions.map((definition) => definition.key).join(', ') || '(none)'}. Create the attribute under Admin → Custom attributes (applies to: conversation), fix the key, or turn on the option "Allow Unknown Keys".`
 				: '';
 			const also = more.length > 0 ? ` Also: ${more.map((problem) => `${problem.key} ${problem.problem} (got ${JSON.stringify(problem.value)})`).join('; ')}.` : '';
 			throw this.fieldError(itemIndex, label, first.problem, first.value, `Libredesk stores custom attribute values without checking them.${defined}${also}`);
