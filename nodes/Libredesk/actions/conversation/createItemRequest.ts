@@ -48,7 +48,7 @@ function syncKeyOf(ctx: IExecuteFunctions, itemIndex: number): string {
  * One item's request, validated, and the binary properties to upload with it (they must exist). Each
  * parameter is read once: with n8n's sandboxed expression engine every evaluation counts. Throws the item's error.
  */
-export function validateItem(ctx: IExecuteFunctions, itemIndex: number, syncAttribute?: string): ItemRequest {
+export function validateItem(ctx: IExecuteFunctions, itemIndex: number, syncAttribute?: string): ItemRequest & { fields: IDataObject } {
 	const fields = readCollection(ctx, 'additionalFields', itemIndex);
 	const raw = rawRequest(ctx, itemIndex, fields);
 	if (syncAttribute) {
@@ -58,5 +58,5 @@ export function validateItem(ctx: IExecuteFunctions, itemIndex: number, syncAttr
 		}
 	}
 	const body = parseItemRequest(createConversationSchema, raw, createConversationLabels, ctx.getNode(), itemIndex);
-	return { body, files: binaryAttachmentNames(ctx, itemIndex, fields.binaryProperties) };
+	return { body, files: binaryAttachmentNames(ctx, itemIndex, fields.binaryProperties), fields };
 }

@@ -43,7 +43,8 @@ function readAttributesChange(ctx: IExecuteFunctions, itemIndex: number): SetCon
 	return parseItemRequest(setConversationAttributesSchema, raw, customAttributesLabels, ctx.getNode(), itemIndex);
 }
 
-async function putAttributes(ctx: IExecuteFunctions, scope: RunScope, uuid: string, attributes: IDataObject, itemIndex: number): Promise<void> {
+/** PUT the conversation's custom attributes: Libredesk replaces all of them with this object. */
+export async function putAttributes(ctx: IExecuteFunctions, scope: RunScope, uuid: string, attributes: IDataObject, itemIndex: number): Promise<void> {
 	await libredeskRequest.call(ctx, scope.policy, {
 		method: 'PUT',
 		path: `/api/v1/conversations/${encodeURIComponent(uuid)}/custom-attributes`,
