@@ -1,6 +1,10 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { attributeDefinitions } from '../request/attributeValues';
+import type { AttributeDefinition, AttributeTarget } from '../request/attributeValues';
 import { keyLocator } from './common.descriptions';
+import { fetchReference } from './reference';
+import type { RunScope } from './types';
 
 /** Key/value pairs with keys picked from Libredesk's definitions, plus a JSON object for mapped data. */
 export function customAttributeFields(searchListMethod: string, appliesTo: 'conversation' | 'contact'): INodeProperties[] {
@@ -38,4 +42,9 @@ export function customAttributeFields(searchListMethod: string, appliesTo: 'conv
 				'A flat JSON object of attributes, e.g. an expression that maps a CRM object. Pairs set under Attributes win over the same keys here.',
 		},
 	];
+}
+
+/** Libredesk's custom attribute definitions for conversations or contacts, by key. */
+export async function fetchAttributeDefinitions(ctx: IExecuteFunctions, scope: RunScope, target: AttributeTarget): Promise<Map<string, AttributeDefinition>> {
+	return attributeDefinitions(await fetchReference(ctx, scope, `/api/v1/custom-attributes?applies_to=${target}`));
 }

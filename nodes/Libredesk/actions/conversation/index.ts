@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { Operation } from '../types';
 import { assign } from './assign.operation';
 import { create } from './create.operation';
+import { createOrUpdate } from './createOrUpdate.operation';
 import { get } from './get.operation';
 import { getMany } from './getMany.operation';
 import { sendMessage } from './sendMessage.operation';
@@ -15,6 +16,7 @@ import { updateTags } from './updateTags.operation';
 export const operations: Record<string, Operation> = {
 	assign,
 	create,
+	createOrUpdate,
 	get,
 	getMany,
 	sendMessage,
@@ -44,6 +46,12 @@ export const description: INodeProperties[] = [
 				value: 'create',
 				description: 'Create a conversation for a contact, with its first message',
 				action: 'Create a conversation',
+			},
+			{
+				name: 'Create or Update',
+				value: 'createOrUpdate',
+				description: 'Create a new conversation, or update the current one if it already exists',
+				action: 'Create or update a conversation',
 			},
 			{
 				name: 'Get',
@@ -98,6 +106,7 @@ export const description: INodeProperties[] = [
 	},
 	...assign.description,
 	...create.description,
+	...createOrUpdate.description,
 	...get.description,
 	...getMany.description,
 	...sendMessage.description,
