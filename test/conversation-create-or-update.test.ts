@@ -1,0 +1,133 @@
+import { LibredeskEmulator } from './emulator';
+import { credentialsFor } from './helpers/fixtures';
+import { crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
+import type { UpsertTarget } from './helpers/upsert';
+
+let emulator: LibredeskEmulator;
+let target: UpsertTarget;
+
+beforeAll(async () => {
+	emulator = await LibredeskEmulator.start();
+	target = {
+		credentials: credentialsFor(emulator),
+		inboxId: 1,
+		contactAttribute: 'crm_tier',
+		requests: () => emulator.requests,
+		clearRequests: () => emulator.clearRequests(),
+	};
+});
+afterAll(async () => {
+	await emulator.stop();
+});
+beforeEach(() => emulator.reset());
+
+const contactOf = (email: string) => emulator.store.users.find((user) => user.type === 'contact' && user.email === email)!;
+
+describe('Conversation → Create or Update', () => {
+	test('run 1 creates every record; run 2 updates exactly the changed 10 % with one write each and writes nothing for the rest', async () => {
+		const rows = crmRows(20, 'orders');
+		const first = await upsert(target, rows);
+		expect(statuses(first.output)).toEqual(Array(20).fill('created'));
+		expect(first.output.map((item) => Object.keys(item.json)[0])).toEqual(Array(20).fill('syncStatus'));
+		expect(emulator.store.conversations).toHaveLength(20);
+		expect(emulator.store.conversations.map((conversation) => conversation.custom_attributes.order_total)).toEqual(rows.map((row) => row.total));
+
+		target.clearRequests();
+		const changed = rows.map((row, n) => (n % 10 === 3 ? { ...row, total: 999 + n } : row));
+		const second = await upsert(target, changed);
+		expect(statuses(second.output)).toEqual(changed.map((_, n) => (n % 10 === 3 ? 'updated' : 'unchanged')));
+		expect(second.output.filter((item) => item.json.syncStatus === 'updated').map((item) => item.json.changedFields)).toEqual([
+			['custom_attributes.order_total'],
+			['custom_attributes.order_total'],
+		]);
+		expect(second.output.map((item) => item.json.uuid)).toEqual(first.output.map((item) => item.json.uuid));
+		expect(writes(target).map((request) => `${request.method} ${request.path}`)).toEqual(
+			[3, 13].map((n) => `PUT /api/v1/conversations/${String(first.output[n].json.uuid)}/custom-attributes`),
+		);
+		// Replaced as a whole by Libredesk, so sent merged: the sync key stays.
+		expect(emulator.store.conversation(String(first.output[13].json.uuid))!.custom_attributes).toEqual({ crm_sync_key: 'orders-13', order_total: 1012 });
+		expect(second.output[13].json.custom_attributes).toEqual({ crm_sync_key: 'orders-13', order_total: 1012 });
+		expect(emulator.store.conversations).toHaveLength(20);
+		expect(emulator.store.messages.filter((message) => message.type !== 'activity')).toHaveLength(20);
+
+		target.clearRequests();
+		const third = await upsert(target, changed);
+		expect(statuses(third.output)).toEqual(Array(20).fill('unchanged'));
+		expect(writes(target)).toEqual([]);
+	});
+
+	test("the contact's name and custom attributes follow the CRM; the contact's other fields are kept", async () => {
+		const [row] = crmRows(1, 'contact');
+		await upsert(target, [row]);
+		const contact = contactOf(row.email);
+		contact.phone_number = '5550100';
+		contact.country = 'DE';
+		expect(contact.custom_attributes).toEqual({ crm_tier: 'silver' });
+
+		target.clearRequests();
+		const renamed = await upsert(target, [{ ...row, firstName: 'Renamed', tier: 'gold' }], upsertParameters(target, {}, { lastName: 'Smith' }));
+		expect(renamed.output[0].json.syncStatus).toBe('updated');
+		expect(renamed.output[0].json.changedFields).toEqual(['contact.first_name', 'contact.last_name', 'contact.custom_attributes.crm_tier']);
+		expect(writes(target).map((request) => `${request.method} ${request.path}`)).toEqual([
+			`PUT /api/v1/contacts/${contact.id}`,
+			`PUT /api/v1/conversations/${String(renamed.output[0].json.uuid)}/contacts/custom-attributes`,
+		]);
+		expect(contactOf(row.email)).toMatchObject({ first_name: 'Renamed', last_name: 'Smith', phone_number: '5550100', country: 'DE', custom_attributes: { crm_tier: 'gold' } });
+		expect(renamed.output[0].json.contact).toMatchObject({ first_name: 'Renamed', last_name: 'Smith', custom_attributes: { crm_tier: 'gold' } });
+	});
+
+	test('status, priority, tags and assignment are set when they differ, and only then', async () => {
+		const [row] = crmRows(1, 'triage');
+		const wanted = { status: { __rl: true, mode: 'name', value: 'resolved' }, priority: { __rl: true, mode: 'name', value: 'High' }, tagNames: 'vip, billing', teamId: { __rl: true, mode: 'id', value: '2' }, agentId: { __rl: true, mode: 'id', value: '1' } };
+		const created = await upsert(target, [row], upsertParameters(target, {}, wanted));
+		expect(created.output[0].json).toMatchObject({ syncStatus: 'created', status: 'Resolved', priority: 'High', tags: ['vip', 'billing'], assigned_team_id: 2, assigned_user_id: 1 });
+
+		target.clearRequests();
+		const again = await upsert(target, [row], upsertParameters(target, {}, wanted));
+		expect(again.output[0].json.syncStatus).toBe('unchanged');
+		expect(writes(target)).toEqual([]);
+
+		// An agent moved it and changed the priority; the CRM still wants what it wanted.
+		const conversation = emulator.store.conversation(String(created.output[0].json.uuid))!;
+		conversation.assigned_team_id = 1;
+		conversation.priority_id = 1;
+		target.clearRequests();
+		const restored = await upsert(target, [row], upsertParameters(target, {}, wanted));
+		expect(restored.output[0].json).toMatchObject({ syncStatus: 'updated', changedFields: ['assigned_team_id', 'assigned_user_id', 'priority'], assigned_team_id: 2, assigned_user_id: 1, priority: 'High' });
+		expect(writes(target).map((request) => request.path.split('/').slice(5).join('/'))).toEqual(['assignee/team', 'assignee/user', 'priority']);
+	});
+
+	test.each([
+		['a text for a number attribute', { total: 'a lot' }, 'Item 0: Custom Attribute "order_total" (number) must be a number (got "a lot")'],
+		['a value outside a list', { plan: 'gold' }, 'Item 0: Custom Attribute "plan" (list) must be one of free, pro, enterprise (got "gold")'],
+		['a regex mismatch', { recordId: 'A-17' }, 'Item 0: Custom Attribute "crm_record_id" (text) does not match the pattern Libredesk defines (CRM IDs look like crm-123) (got "A-17")'],
+		['an unknown key', { unknown: 'x' }, 'Item 0: Custom Attribute "no_such_key" is not defined for conversations in Libredesk, which would silently drop it (defined: crm_record_id, crm_sync_key, order_total, plan) (got "x")'],
+	])('typed attributes are checked before sending: %s fails the item, nothing is sent for it', async (_, extra, message) => {
+		const definition = emulator.store.customAttributes.find((attribute) => attribute.key === 'crm_record_id')!;
+		definition.regex = '^crm-[0-9]+$';
+		definition.regex_hint = 'CRM IDs look like crm-123';
+		const [bad, good] = crmRows(2, 'typed').map((row, n) => (n === 0 ? { ...row, ...extra } : row));
+		const parameters = upsertParameters(target, {}, {
+			customAttributesJson: '={{ Object.assign({ order_total: $json.total }, $json.plan ? { plan: $json.plan } : {}, $json.recordId ? { crm_record_id: $json.recordId } : {}, $json.unknown ? { no_such_key: $json.unknown } : {}) }}',
+		});
+		const result = await upsert(target, [bad, good], parameters);
+		expect(result.output[0].json.error).toBe(message);
+		expect(result.output[1].json.syncStatus).toBe('created');
+		// The valid item: its create, then its contact's attributes (Create cannot send those).
+		expect(writes(target).map((request) => `${request.method} ${request.path}`)).toEqual([
+			'POST /api/v1/conversations',
+			`PUT /api/v1/conversations/${String(result.output[1].json.uuid)}/contacts/custom-attributes`,
+		]);
+		expect(emulator.store.conversations.map((conversation) => conversation.custom_attributes.crm_sync_key)).toEqual(['typed-1']);
+	});
+
+	test('values are sent in their type: a numeric text for a number attribute is stored as a number, and then counts as unchanged', async () => {
+		const [row] = crmRows(1, 'coerce');
+		await upsert(target, [{ ...row, total: '250.5' }]);
+		expect(emulator.store.conversations[0].custom_attributes.order_total).toBe(250.5);
+		target.clearRequests();
+		const again = await upsert(target, [{ ...row, total: 250.5 }]);
+		expect(again.output[0].json.syncStatus).toBe('unchanged');
+		expect(writes(target)).toEqual([]);
+	});
+});
