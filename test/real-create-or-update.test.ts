@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { CountingProxy } from './helpers/counting-proxy';
+import { runNode } from './helpers/engine';
 import { RealLibredesk } from './helpers/real-libredesk';
 import { crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
 import type { UpsertTarget } from './helpers/upsert';
@@ -132,6 +133,16 @@ describe('Create or Update on the real Libredesk', () => {
 		const again = await upsert(target, [row], upsertParameters(target, {}, wanted));
 		expect(again.output[0].json.syncStatus).toBe('unchanged');
 		expect(writes(target)).toEqual([]);
+	});
+
+	test('Get Many for a catch-up sync: conversations with a message since a moment', async () => {
+		const since = new Date(Date.now() - 1000).toISOString();
+		const created = await upsert(target, crmRows(2, 'real-catch-up'));
+		const list = async (filters: Record<string, string>) =>
+			(await runNode({ credentials: target.credentials, parameters: { resource: 'conversation', operation: 'getMany', returnAll: true, filters } })).output.map((item) => item.json.uuid);
+		expect((await list({ lastMessageAfter: since })).sort()).toEqual(created.output.map((item) => item.json.uuid).sort());
+		expect((await list({ lastInteractionAfter: since })).sort()).toEqual(created.output.map((item) => item.json.uuid).sort());
+		expect(await list({ lastMessageAfter: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
 	});
 
 	test('typed attributes are checked before sending: a wrong type or a value outside a list fails the item, nothing reaches Libredesk for it', async () => {

@@ -62,7 +62,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getMany',
-				description: 'List conversations, filtered by status, inbox, team, agent, contact or creation time',
+				description: 'List conversations, filtered by status, inbox, team, agent, contact, creation time or recent activity',
 				action: 'Get many conversations',
 			},
 			{
