@@ -1,4 +1,6 @@
 import { LibredeskEmulator } from './emulator';
+import { byUuid } from './helpers/conversations';
+import { runNode } from './helpers/engine';
 import { credentialsFor } from './helpers/fixtures';
 import { crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
 import type { UpsertTarget } from './helpers/upsert';
@@ -129,5 +131,27 @@ describe('Conversation → Create or Update', () => {
 		const again = await upsert(target, [{ ...row, total: 250.5 }]);
 		expect(again.output[0].json.syncStatus).toBe('unchanged');
 		expect(writes(target)).toEqual([]);
+	});
+
+	test('Simplify: syncStatus first, then the fields a person or an agent needs; the same for Get and Contact → Get', async () => {
+		const [row] = crmRows(1, 'simple');
+		const result = await upsert(target, [row], { ...upsertParameters(target), simplify: true });
+		const conversation = result.output[0].json;
+		expect(Object.keys(conversation)).toEqual([
+			'syncStatus', 'changedFields', 'uuid', 'reference_number', 'subject', 'status', 'priority', 'tags', 'inbox_id', 'inbox_name', 'assigned_user_id',
+			'assigned_team_id', 'custom_attributes', 'contact', 'created_at', 'updated_at', 'waiting_since', 'last_message', 'last_message_at', 'last_message_sender',
+		]);
+		expect(Object.keys(conversation.contact as object)).toEqual([
+			'id', 'email', 'first_name', 'last_name', 'external_user_id', 'phone_number_country_code', 'phone_number', 'country', 'custom_attributes', 'enabled', 'created_at', 'updated_at',
+		]);
+		const get = await runNode({ credentials: target.credentials, parameters: { resource: 'conversation', operation: 'get', conversation: byUuid(String(conversation.uuid)), simplify: true } });
+		expect(Object.keys(get.output[0].json)).toEqual(Object.keys(conversation).slice(2));
+		expect(get.output[0].json).not.toHaveProperty('previous_conversations');
+		const full = await runNode({ credentials: target.credentials, parameters: { resource: 'conversation', operation: 'get', conversation: byUuid(String(conversation.uuid)) } });
+		expect(full.output[0].json).toHaveProperty('previous_conversations');
+		const contactId = (conversation.contact as { id: number }).id;
+		const contact = await runNode({ credentials: target.credentials, parameters: { resource: 'contact', operation: 'get', contact: { __rl: true, mode: 'id', value: String(contactId) }, simplify: true } });
+		// Libredesk's GET /contacts/{id} answers custom_attributes null (the conversation's contact has them).
+		expect(contact.output[0].json).toEqual({ ...(conversation.contact as object), custom_attributes: null });
 	});
 });

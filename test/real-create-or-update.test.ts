@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test harness, not node code */
+/* eslint-disable no-console -- the measured figures are printed for the README */
 /**
  * Create or Update against the real Libredesk v2.7.0, through a counting proxy so that every request the node
  * sends is counted: the requests per record for created / updated / unchanged records are measured here.

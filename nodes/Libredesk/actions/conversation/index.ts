@@ -1,17 +1,25 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { simplifyConversation, withSimplify } from '../simplify';
 import type { Operation } from '../types';
 import { assign } from './assign.operation';
-import { create } from './create.operation';
-import { createOrUpdate } from './createOrUpdate.operation';
-import { get } from './get.operation';
-import { getMany } from './getMany.operation';
+import { create as createRaw } from './create.operation';
+import { createOrUpdate as createOrUpdateRaw } from './createOrUpdate.operation';
+import { get as getRaw } from './get.operation';
+import { getMany as getManyRaw } from './getMany.operation';
 import { sendMessage } from './sendMessage.operation';
 import { setCustomAttributes } from './setCustomAttributes.operation';
 import { unassign } from './unassign.operation';
 import { updatePriority } from './updatePriority.operation';
 import { updateStatus } from './updateStatus.operation';
 import { updateTags } from './updateTags.operation';
+
+/** The operations that answer whole conversations can simplify them. */
+const simplified = <Batch>(operation: Operation<Batch>, name: string) => withSimplify(operation, { resource: 'conversation', operation: name }, simplifyConversation);
+const create = simplified(createRaw, 'create');
+const createOrUpdate = simplified(createOrUpdateRaw, 'createOrUpdate');
+const get = simplified(getRaw, 'get');
+const getMany = simplified(getManyRaw, 'getMany');
 
 export const operations: Record<string, Operation> = {
 	assign,
