@@ -100,10 +100,10 @@ describe('Conversation → Create or Update', () => {
 	});
 
 	test.each([
-		['a text for a number attribute', { total: 'a lot' }, 'Item 0: Custom Attribute "order_total" (number) must be a number (got "a lot")'],
-		['a value outside a list', { plan: 'gold' }, 'Item 0: Custom Attribute "plan" (list) must be one of free, pro, enterprise (got "gold")'],
-		['a regex mismatch', { recordId: 'A-17' }, 'Item 0: Custom Attribute "crm_record_id" (text) does not match the pattern Libredesk defines (CRM IDs look like crm-123) (got "A-17")'],
-		['an unknown key', { unknown: 'x' }, 'Item 0: Custom Attribute "no_such_key" is not defined for conversations in Libredesk, which would silently drop it (defined: crm_record_id, crm_sync_key, order_total, plan) (got "x")'],
+		['a text for a number attribute', { total: 'a lot' }, 'Item 0: Custom Attributes → order_total must be a number (got "a lot")'],
+		['a value outside a list', { plan: 'gold' }, 'Item 0: Custom Attributes → plan is not one of its values in Libredesk: "free", "pro", "enterprise" (got "gold")'],
+		['a regex mismatch', { recordId: 'A-17' }, 'Item 0: Custom Attributes → crm_record_id does not match the pattern Libredesk defines for it, ^crm-[0-9]+$ (CRM IDs look like crm-123) (got "A-17")'],
+		['an unknown key', { unknown: 'x' }, 'Item 0: Custom Attributes → no_such_key is not defined in Libredesk, which would drop it silently (got "x")'],
 	])('typed attributes are checked before sending: %s fails the item, nothing is sent for it', async (_, extra, message) => {
 		const definition = emulator.store.customAttributes.find((attribute) => attribute.key === 'crm_record_id')!;
 		definition.regex = '^crm-[0-9]+$';
@@ -121,6 +121,16 @@ describe('Conversation → Create or Update', () => {
 			`PUT /api/v1/conversations/${String(result.output[1].json.uuid)}/contacts/custom-attributes`,
 		]);
 		expect(emulator.store.conversations.map((conversation) => conversation.custom_attributes.crm_sync_key)).toEqual(['typed-1']);
+	});
+
+	test("the contact's custom attributes are checked the same way: a value outside a list fails the item before anything is sent", async () => {
+		Object.assign(emulator.store.customAttributes.find((attribute) => attribute.key === 'crm_tier')!, { data_type: 'list', values: ['silver', 'gold'] });
+		const [bad, good] = crmRows(2, 'tier');
+		const result = await upsert(target, [{ ...bad, tier: 'bronze' }, { ...good, tier: 'GOLD' }]);
+		expect(result.output[0].json.error).toBe('Item 0: Contact Custom Attributes → crm_tier is not one of its values in Libredesk: "silver", "gold" (got "bronze")');
+		expect(result.output[1].json.syncStatus).toBe('created');
+		expect(emulator.requests.some((request) => request.rawBody.includes(bad.email))).toBe(false);
+		expect(contactOf(good.email).custom_attributes).toEqual({ crm_tier: 'gold' });
 	});
 
 	test('values are sent in their type: a numeric text for a number attribute is stored as a number, and then counts as unchanged', async () => {

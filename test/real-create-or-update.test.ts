@@ -150,8 +150,8 @@ describe('Create or Update on the real Libredesk', () => {
 		const parameters = upsertParameters(target, {}, { customAttributesJson: '={{ Object.assign({ order_total: $json.total }, $json.channel ? { channel: $json.channel } : {}) }}' });
 		target.clearRequests();
 		const result = await upsert(target, [{ ...bad, total: 'a lot' }, { ...outside, channel: 'fax' }, { ...good, channel: 'crm' }], parameters);
-		expect(result.output[0].json.error).toBe('Item 0: Custom Attribute "order_total" (number) must be a number (got "a lot")');
-		expect(result.output[1].json.error).toBe('Item 1: Custom Attribute "channel" (list) must be one of web, email, crm (got "fax")');
+		expect(result.output[0].json.error).toBe('Item 0: Custom Attributes → order_total must be a number (got "a lot")');
+		expect(result.output[1].json.error).toBe('Item 1: Custom Attributes → channel is not one of its values in Libredesk: "web", "email", "crm" (got "fax")');
 		expect(result.output[2].json.syncStatus).toBe('created');
 		expect(writes(target).filter((request) => request.path === '/api/v1/conversations')).toHaveLength(1);
 		expect((await conversationOf(result.output[2].json.uuid)).custom_attributes).toEqual({ crm_sync_key: 'real-typed-2', order_total: 102, channel: 'crm' });

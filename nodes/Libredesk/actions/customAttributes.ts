@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { attributeDefinitions } from '../request/attributeValues';
-import type { AttributeDefinition, AttributeTarget } from '../request/attributeValues';
+import { toAttributeDefinitions } from '../request/attributeValues';
+import type { AttributeDefinition } from '../request/attributeValues';
 import { keyLocator } from './common.descriptions';
 import { fetchReference } from './reference';
 import type { RunScope } from './types';
@@ -45,6 +45,6 @@ export function customAttributeFields(searchListMethod: string, appliesTo: 'conv
 }
 
 /** Libredesk's custom attribute definitions for conversations or contacts, by key. */
-export async function fetchAttributeDefinitions(ctx: IExecuteFunctions, scope: RunScope, target: AttributeTarget): Promise<Map<string, AttributeDefinition>> {
-	return attributeDefinitions(await fetchReference(ctx, scope, `/api/v1/custom-attributes?applies_to=${target}`));
+export async function fetchAttributeDefinitions(ctx: IExecuteFunctions, scope: RunScope, target: 'conversation' | 'contact'): Promise<AttributeDefinition[]> {
+	return toAttributeDefinitions(await fetchReference(ctx, scope, '/api/v1/custom-attributes', { applies_to: target }));
 }

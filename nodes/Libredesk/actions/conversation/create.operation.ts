@@ -4,7 +4,6 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { deferred } from '../../helpers/deferred';
 import { markNotSent } from '../../helpers/notSent';
 import type { Deferred } from '../../helpers/deferred';
-import { once } from '../../helpers/once';
 import { locatorValue } from '../../request/readParameters';
 import { confirmed, libredeskCreate } from '../../transport';
 import type { CreateResult } from '../../transport';

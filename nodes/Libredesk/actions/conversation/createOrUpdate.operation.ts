@@ -2,13 +2,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { once } from '../../helpers/once';
-import { checkAttributes } from '../../request/attributeValues';
+import { checkAttributeValues } from '../../request/attributeValues';
 import type { AttributeDefinition } from '../../request/attributeValues';
 import { blankToUndefined, customAttributesFrom, locatorValue, toTextList } from '../../request/readParameters';
 import { itemFieldError } from '../../request/validate';
 import { nameLocator } from '../common.descriptions';
 import { customAttributeFields, fetchAttributeDefinitions } from '../customAttributes';
 import { KnownNames, notInLibredesk } from '../reference';
+import { items, tellStory } from '../runStory';
 import type { Operation, RunScope } from '../types';
 import { executeCreate, prepareCreate, properties as createProperties, syncAttributeOf } from './create.operation';
 import type { CreateBatch } from './create.operation';
@@ -72,8 +73,7 @@ const properties: INodeProperties[] = createProperties
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['createOrUpdate'] } }, properties);
 
 interface References {
-	conversation: () => Promise<Map<string, AttributeDefinition>>;
-	contact: () => Promise<Map<string, AttributeDefinition>>;
+	contact: () => Promise<AttributeDefinition[]>;
 	statuses: () => Promise<KnownNames>;
 	priorities: () => Promise<KnownNames>;
 	tags: () => Promise<KnownNames>;
@@ -108,35 +108,39 @@ async function tagsOf(ctx: IExecuteFunctions, itemIndex: number, value: unknown,
 	return [...new Set(canonical.map(({ tag }) => tag!))];
 }
 
-/**
- * One valid Create request, checked further: custom attributes against their types, and what the item wants that
- * Create cannot send (status, priority, tags, contact attributes). Throws the item's error before anything is sent.
- */
-async function readWanted(ctx: IExecuteFunctions, scope: RunScope, references: References, request: ItemRequest, fields: IDataObject, itemIndex: number): Promise<{ request: ItemRequest; wanted: Wanted }> {
-	const allowUnknown = scope.options.allowUnknownAttributes === true;
-	const node = ctx.getNode();
-	const customAttributes = checkAttributes(node, itemIndex, 'conversation', await references.conversation(), request.body.custom_attributes ?? {}, allowUnknown);
-	const contactRaw = customAttributesFrom(fields.contactAttributesJson, fields.contactAttributesUi) ?? {};
-	if (typeof contactRaw !== 'object' || contactRaw === null || Array.isArray(contactRaw)) {
-		throw itemFieldError(node, itemIndex, 'Contact Custom Attributes (JSON)', 'must be a JSON object', contactRaw);
+/** The contact's custom attributes, checked against their definitions and normalised, as Create checks the conversation's. */
+async function contactAttributesOf(ctx: IExecuteFunctions, scope: RunScope, references: References, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
+	const given = customAttributesFrom(fields.contactAttributesJson, fields.contactAttributesUi) ?? {};
+	if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+		throw itemFieldError(ctx.getNode(), itemIndex, 'Contact Custom Attributes (JSON)', 'must be a JSON object', given);
 	}
-	const contactAttributes = Object.keys(contactRaw).length > 0 ? checkAttributes(node, itemIndex, 'contact', await references.contact(), contactRaw as IDataObject, allowUnknown) : {};
+	if (Object.keys(given).length === 0) return {};
+	const { values, problems } = checkAttributeValues(await references.contact(), given as IDataObject, { allowUnknown: scope.options.allowUnknownAttributes === true });
+	const [first] = problems;
+	if (first) throw itemFieldError(ctx.getNode(), itemIndex, `Contact Custom Attributes → ${first.key}`, first.problem, first.value);
+	return values;
+}
+
+/**
+ * One Create request that passed Create's checks (custom attributes included), checked further: what the item
+ * wants that Create cannot send (status, priority, tags, contact attributes). Throws the item's error before
+ * anything is sent.
+ */
+async function readWanted(ctx: IExecuteFunctions, scope: RunScope, references: References, { body }: ItemRequest, fields: IDataObject, itemIndex: number): Promise<Wanted> {
+	const node = ctx.getNode();
+	const contactAttributes = await contactAttributesOf(ctx, scope, references, fields, itemIndex);
 	const status = await canonicalName(ctx, itemIndex, 'Status', fields.status, references.statuses);
 	if (status === SNOOZED) throw itemFieldError(node, itemIndex, 'Status', 'cannot be Snoozed here, as it needs a duration: use Update Status', status);
-	const { body } = request;
 	return {
-		request: { ...request, body: { ...body, custom_attributes: customAttributes as NonNullable<typeof body.custom_attributes> } },
-		wanted: {
-			customAttributes,
-			contactAttributes,
-			firstName: body.first_name,
-			lastName: body.last_name,
-			teamId: body.team_id,
-			agentId: body.agent_id,
-			status,
-			priority: await canonicalName(ctx, itemIndex, 'Priority', fields.priority, references.priorities),
-			tags: await tagsOf(ctx, itemIndex, fields.tagNames, references.tags),
-		},
+		customAttributes: body.custom_attributes ?? {},
+		contactAttributes,
+		firstName: body.first_name,
+		lastName: body.last_name,
+		teamId: body.team_id,
+		agentId: body.agent_id,
+		status,
+		priority: await canonicalName(ctx, itemIndex, 'Priority', fields.priority, references.priorities),
+		tags: await tagsOf(ctx, itemIndex, fields.tagNames, references.tags),
 	};
 }
 
@@ -151,7 +155,6 @@ export const createOrUpdate: Operation<UpsertBatch> = {
 	async prepare(itemCount, scope) {
 		const attribute = syncAttributeOf(this);
 		const references: References = {
-			conversation: once(async () => await fetchAttributeDefinitions(this, scope, 'conversation')),
 			contact: once(async () => await fetchAttributeDefinitions(this, scope, 'contact')),
 			statuses: once(async () => await KnownNames.load(this, scope, '/api/v1/statuses')),
 			priorities: once(async () => await KnownNames.load(this, scope, '/api/v1/priorities')),
@@ -159,9 +162,8 @@ export const createOrUpdate: Operation<UpsertBatch> = {
 		};
 		const wanted = new Map<number, Wanted>();
 		const create = await prepareCreate.call(this, itemCount, scope, attribute, async (request, fields, itemIndex) => {
-			const checked = await readWanted(this, scope, references, request, fields, itemIndex);
-			wanted.set(itemIndex, checked.wanted);
-			return checked.request;
+			wanted.set(itemIndex, await readWanted(this, scope, references, request, fields, itemIndex));
+			return request;
 		});
 		return { create, wanted };
 	},
@@ -172,12 +174,21 @@ export const createOrUpdate: Operation<UpsertBatch> = {
 	 * is never sent again.
 	 */
 	async execute(itemIndex, scope, batch) {
-		const { syncStatus, ...conversation } = await executeCreate.call(this, itemIndex, scope, batch.create);
+		const result = await executeCreate.call(this, itemIndex, scope, batch.create);
+		// A create whose fate is unknown: nothing more is sent; the next run finds it or creates it.
+		if (result.syncStatus === 'unconfirmed') return result;
+		const { syncStatus, ...conversation } = result;
 		const created = syncStatus === 'created';
 		const changes = planUpdate(conversation, batch.wanted.get(itemIndex)!);
 		if (changes.length === 0) return output(created ? 'created' : 'unchanged', [], conversation);
 		await applyPlan(this, scope.policy, conversation, changes, itemIndex);
 		const current = await readConversation(this, scope.policy, String(conversation.uuid), itemIndex);
 		return output(created ? 'created' : 'updated', created ? [] : changes.flatMap((change) => change.fields), current);
+	},
+
+	tellStop(story) {
+		const withStatus = (status: string) => [...story.done].filter(([, records]) => records[0]?.syncStatus === status).map(([itemIndex]) => itemIndex);
+		const done = ['created', 'updated', 'unchanged', 'unconfirmed'].map((status) => `${status[0].toUpperCase()}${status.slice(1)}: ${items(withStatus(status))}.`).join(' ');
+		return `${tellStory(story, done)} Running the workflow again is safe: what exists is found by its sync key and only updated where it differs.`;
 	},
 };
