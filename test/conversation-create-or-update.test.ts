@@ -1,6 +1,9 @@
 import { LibredeskEmulator } from './emulator';
 import { byUuid } from './helpers/conversations';
-import { runNode } from './helpers/engine';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { Libredesk } from '../nodes/Libredesk/Libredesk.node';
+import { resourceMapping, runNode } from './helpers/engine';
 import { credentialsFor } from './helpers/fixtures';
 import { crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
 import type { UpsertTarget } from './helpers/upsert';
@@ -163,5 +166,49 @@ describe('Conversation → Create or Update', () => {
 		const contact = await runNode({ credentials: target.credentials, parameters: { resource: 'contact', operation: 'get', contact: { __rl: true, mode: 'id', value: String(contactId) }, simplify: true } });
 		// Libredesk's GET /contacts/{id} answers custom_attributes null (the conversation's contact has them).
 		expect(contact.output[0].json).toEqual({ ...(conversation.contact as object), custom_attributes: null });
+	});
+});
+
+describe('Custom attributes mapped the n8n way (node version 2)', () => {
+	const schemaOf = async (method: string) => (await resourceMapping(method, target.credentials)).fields;
+
+	test("the mapper's fields come from Libredesk's definitions: types, list values, names, nothing required", async () => {
+		const fields = await schemaOf('getConversationAttributeFields');
+		expect(fields.map(({ id, type, required, displayName }) => ({ id, type, required, displayName }))).toEqual(
+			expect.arrayContaining([
+				{ id: 'order_total', type: 'number', required: false, displayName: 'Order total (order_total)' },
+				{ id: 'crm_record_id', type: 'string', required: false, displayName: 'CRM record ID (crm_record_id)' },
+				{ id: 'plan', type: 'options', required: false, displayName: 'Plan (plan)' },
+			]),
+		);
+		expect(fields.find((field) => field.id === 'plan')?.options).toEqual(['free', 'pro', 'enterprise'].map((value) => ({ name: value, value })));
+		expect((await schemaOf('getContactAttributeFields')).map((field) => field.id)).toEqual(['crm_tier']);
+	});
+
+	test('fields set below and Map Automatically (the item keys that are attributes) are sent typed; a wrong value fails the item', async () => {
+		const conversationSchema = await schemaOf('getConversationAttributeFields');
+		const contactSchema = await schemaOf('getContactAttributeFields');
+		const rows = crmRows(3, 'mapped').map((row, n) => ({ ...row, order_total: n === 2 ? 'lots' : `${10 * n}.5`, plan: 'PRO', crm_tier: 'gold', unrelated: 'x' }));
+		const parameters = {
+			...upsertParameters(target, {}, { customAttributesJson: '{}', contactAttributesJson: '{}' }),
+			customAttributes: { mappingMode: 'autoMapInputData', value: null, matchingColumns: [], schema: conversationSchema, attemptToConvertTypes: false, convertFieldsToString: false },
+			contactCustomAttributes: { mappingMode: 'defineBelow', value: { crm_tier: '={{ $json.crm_tier }}' }, matchingColumns: [], schema: contactSchema, attemptToConvertTypes: false, convertFieldsToString: false },
+		};
+		const result = await runNode({ credentials: target.credentials, items: rows, parameters, onError: 'continueRegularOutput', typeVersion: 2 });
+		expect(statuses(result.output).slice(0, 2)).toEqual(['created', 'created']);
+		expect(result.output[2].json.error).toBe('Item 2: Custom Attributes → order_total must be a number (got "lots")');
+		expect(emulator.store.conversations.map((conversation) => conversation.custom_attributes)).toEqual([
+			{ order_total: 0.5, plan: 'pro', crm_sync_key: 'mapped-0' },
+			{ order_total: 10.5, plan: 'pro', crm_sync_key: 'mapped-1' },
+		]);
+		expect(contactOf(rows[0].email).custom_attributes).toEqual({ crm_tier: 'gold' });
+	});
+
+	test('version 1 keeps today\'s parameters: the mappers are not part of a version-1 node (the rest of the suite runs saved version-1 parameters)', () => {
+		const { properties } = new Libredesk().description;
+		const saved = { resource: 'conversation', operation: 'create' };
+		expect(Object.keys(NodeHelpers.getNodeParameters(properties, saved, true, false, { typeVersion: 1 }, null) ?? {})).not.toContain('customAttributes');
+		expect(Object.keys(NodeHelpers.getNodeParameters(properties, saved, true, false, { typeVersion: 2 }, null) ?? {})).toContain('customAttributes');
+		expect(new Libredesk().description.version).toEqual([1, 2]);
 	});
 });

@@ -9,6 +9,7 @@ import { confirmed, libredeskCreate } from '../../transport';
 import type { CreateResult } from '../../transport';
 import { binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
 import { idLocator, keyLocator, requestOptions } from '../common.descriptions';
+import { attributeMapper } from '../customAttributes';
 import { items, tellStory } from '../runStory';
 import type { RunStory } from '../runStory';
 import type { Operation, RunScope } from '../types';
@@ -93,6 +94,7 @@ export const properties: INodeProperties[] = [
 		description: 'The conversation custom attribute (a text attribute defined in Libredesk) that holds the sync key',
 		hint: 'Define it once in Libredesk under Admin → Custom attributes, applies to Conversation',
 	}),
+	attributeMapper('conversation', 'customAttributes', 'Custom Attributes'),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

@@ -6,6 +6,7 @@ import type { CreateConversationBody } from '../../request/createConversation';
 import { blankToUndefined, customAttributesFrom, definedOnly, locatorValue, readCollection, toIdList } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { binaryAttachmentNames } from '../attachments';
+import { mappedAttributes, withMapped } from '../customAttributes';
 
 /** What Conversation → Create sends for one item. */
 export interface ItemRequest {
@@ -26,7 +27,7 @@ function rawRequest(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObje
 		team_id: blankToUndefined(locatorValue(fields.teamId)),
 		agent_id: blankToUndefined(locatorValue(fields.agentId)),
 		external_user_id: blankToUndefined(fields.externalUserId),
-		custom_attributes: customAttributesFrom(fields.customAttributesJson, fields.customAttributesUi),
+		custom_attributes: withMapped(customAttributesFrom(fields.customAttributesJson, fields.customAttributesUi), mappedAttributes(ctx, itemIndex, 'customAttributes')),
 		attachments: toIdList(fields.attachmentIds),
 	});
 	return raw;

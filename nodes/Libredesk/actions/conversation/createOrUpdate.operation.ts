@@ -7,7 +7,7 @@ import type { AttributeDefinition } from '../../request/attributeValues';
 import { blankToUndefined, customAttributesFrom, locatorValue, toTextList } from '../../request/readParameters';
 import { itemFieldError } from '../../request/validate';
 import { nameLocator } from '../common.descriptions';
-import { customAttributeFields, fetchAttributeDefinitions } from '../customAttributes';
+import { attributeMapper, customAttributeFields, fetchAttributeDefinitions, mappedAttributes, withMapped } from '../customAttributes';
 import { KnownNames, notInLibredesk } from '../reference';
 import { items, tellStory } from '../runStory';
 import type { Operation, RunScope } from '../types';
@@ -58,12 +58,13 @@ const updateFields: INodeProperties[] = [
 /** Create's fields with the sync key always on, and the fields a later run keeps up to date. */
 const properties: INodeProperties[] = createProperties
 	.filter((property) => property.name !== 'skipIfSynced')
-	.map((property) => {
+	.flatMap((property) => {
 		if (property.name === 'syncKey' || property.name === 'syncAttribute') {
 			const always = { ...property };
 			delete always.displayOptions; // Create shows them with Skip If Already Synced; here they are always needed.
 			return always;
 		}
+		if (property.name === 'customAttributes') return [property, attributeMapper('contact', 'contactCustomAttributes', 'Contact Custom Attributes')];
 		if (property.name === 'additionalFields') {
 			return { ...property, options: [...(property.options as INodeProperties[]), ...updateFields].sort((a, b) => a.displayName.localeCompare(b.displayName)) };
 		}
@@ -110,7 +111,7 @@ async function tagsOf(ctx: IExecuteFunctions, itemIndex: number, value: unknown,
 
 /** The contact's custom attributes, checked against their definitions and normalised, as Create checks the conversation's. */
 async function contactAttributesOf(ctx: IExecuteFunctions, scope: RunScope, references: References, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
-	const given = customAttributesFrom(fields.contactAttributesJson, fields.contactAttributesUi) ?? {};
+	const given = withMapped(customAttributesFrom(fields.contactAttributesJson, fields.contactAttributesUi), mappedAttributes(ctx, itemIndex, 'contactCustomAttributes')) ?? {};
 	if (typeof given !== 'object' || given === null || Array.isArray(given)) {
 		throw itemFieldError(ctx.getNode(), itemIndex, 'Contact Custom Attributes (JSON)', 'must be a JSON object', given);
 	}
