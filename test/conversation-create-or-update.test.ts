@@ -1,9 +1,12 @@
 import { LibredeskEmulator } from './emulator';
 import { byUuid } from './helpers/conversations';
 import { NodeHelpers } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { Libredesk } from '../nodes/Libredesk/Libredesk.node';
 import { resourceMapping, runNode } from './helpers/engine';
+import { LIBREDESK_NODE_TYPE } from './e2e/n8n';
+import { loadCrmRecords, loadExample } from './e2e/workflows';
 import { credentialsFor } from './helpers/fixtures';
 import { crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
 import type { UpsertTarget } from './helpers/upsert';
@@ -210,5 +213,23 @@ describe('Custom attributes mapped the n8n way (node version 2)', () => {
 		expect(Object.keys(NodeHelpers.getNodeParameters(properties, saved, true, false, { typeVersion: 1 }, null) ?? {})).not.toContain('customAttributes');
 		expect(Object.keys(NodeHelpers.getNodeParameters(properties, saved, true, false, { typeVersion: 2 }, null) ?? {})).toContain('customAttributes');
 		expect(new Libredesk().description.version).toEqual([1, 2]);
+	});
+});
+
+describe('The Create or Update example workflow', () => {
+	test("its Libredesk node, run on the CRM fixture: created, then unchanged with no write, then one changed order updated", async () => {
+		emulator.store.customAttributes.push({ ...emulator.store.customAttributes.find((attribute) => attribute.key === 'crm_tier')!, id: 99, key: 'company', name: 'Company' });
+		const node = loadExample('crm-upsert').nodes.find((candidate) => candidate.type === LIBREDESK_NODE_TYPE)!;
+		const records = loadCrmRecords();
+		const run = async (items: IDataObject[]) => await runNode({ credentials: target.credentials, items, parameters: node.parameters, typeVersion: node.typeVersion, onError: 'continueRegularOutput' });
+		expect(statuses((await run(records)).output)).toEqual(records.map(() => 'created'));
+		target.clearRequests();
+		expect(statuses((await run(records)).output)).toEqual(records.map(() => 'unchanged'));
+		expect(writes(target)).toEqual([]);
+		const changed = records.map((record, n) => (n === 1 ? { ...record, order: { ...record.order, order_total: 99.9 } } : record));
+		const third = await run(changed);
+		expect(statuses(third.output)).toEqual(records.map((_, n) => (n === 1 ? 'updated' : 'unchanged')));
+		expect(third.output[1].json).toMatchObject({ syncStatus: 'updated', changedFields: ['custom_attributes.order_total'], custom_attributes: { order_total: 99.9 } });
+		expect(writes(target)).toHaveLength(1);
 	});
 });
