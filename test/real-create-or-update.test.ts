@@ -53,6 +53,9 @@ afterAll(() => {
 const contactOf = async (id: unknown) => await real.data<IDataObject>('get', `/api/v1/contacts/${String(id)}`);
 const conversationOf = async (uuid: unknown) => await real.data<IDataObject>('get', `/api/v1/conversations/${String(uuid)}`);
 
+/** The real server shares the machine's 2 cores with the test runner (and other suites): generous per-test timeouts. */
+const REAL_TIMEOUT = 240_000;
+
 describe('Create or Update on the real Libredesk', () => {
 	test('run 1 creates N; run 2 with 10 % changed updates exactly those with one write each; the rest cost no write', async () => {
 		const rows = crmRows(N, 'real-sync');
@@ -87,7 +90,7 @@ describe('Create or Update on the real Libredesk', () => {
 		expect(writes(target)).toHaveLength(N);
 		measure('updated (all, one attribute each)');
 		expect(second.output.map((item) => item.json.uuid)).toEqual(first.output.map((item) => item.json.uuid));
-	});
+	}, REAL_TIMEOUT);
 
 	test("a contact's name and custom attributes follow the CRM; its other fields are kept", async () => {
 		const [row] = crmRows(1, 'real-contact');
@@ -109,7 +112,7 @@ describe('Create or Update on the real Libredesk', () => {
 		]);
 		expect(await contactOf(contactId)).toMatchObject({ first_name: 'Renamed', last_name: 'Smith', email: row.email, phone_number: '5550100', country: 'DE' });
 		expect(await contactAttributes()).toEqual({ company: 'gold' });
-	});
+	}, REAL_TIMEOUT);
 
 	test('status, priority, tags and assignment follow the CRM; an agent moving it to another team is undone once', async () => {
 		await real.data('post', '/api/v1/tags', { name: 'vip' }).catch(() => undefined);
@@ -133,7 +136,7 @@ describe('Create or Update on the real Libredesk', () => {
 		const again = await upsert(target, [row], upsertParameters(target, {}, wanted));
 		expect(again.output[0].json.syncStatus).toBe('unchanged');
 		expect(writes(target)).toEqual([]);
-	});
+	}, REAL_TIMEOUT);
 
 	test('Get Many for a catch-up sync: conversations with a message since a moment', async () => {
 		const since = new Date(Date.now() - 1000).toISOString();
@@ -143,7 +146,7 @@ describe('Create or Update on the real Libredesk', () => {
 		expect((await list({ lastMessageAfter: since })).sort()).toEqual(created.output.map((item) => item.json.uuid).sort());
 		expect((await list({ lastInteractionAfter: since })).sort()).toEqual(created.output.map((item) => item.json.uuid).sort());
 		expect(await list({ lastMessageAfter: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
-	});
+	}, REAL_TIMEOUT);
 
 	test('typed attributes are checked before sending: a wrong type or a value outside a list fails the item, nothing reaches Libredesk for it', async () => {
 		const [bad, outside, good] = crmRows(3, 'real-typed');
@@ -155,5 +158,5 @@ describe('Create or Update on the real Libredesk', () => {
 		expect(result.output[2].json.syncStatus).toBe('created');
 		expect(writes(target).filter((request) => request.path === '/api/v1/conversations')).toHaveLength(1);
 		expect((await conversationOf(result.output[2].json.uuid)).custom_attributes).toEqual({ crm_sync_key: 'real-typed-2', order_total: 102, channel: 'crm' });
-	});
+	}, REAL_TIMEOUT);
 });
