@@ -8,7 +8,7 @@ import { resourceMapping, runNode } from './helpers/engine';
 import { LIBREDESK_NODE_TYPE } from './e2e/n8n';
 import { loadCrmRecords, loadExample } from './e2e/workflows';
 import { credentialsFor } from './helpers/fixtures';
-import { crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
+import { changeTenPercent, crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
 import type { UpsertTarget } from './helpers/upsert';
 
 let emulator: LibredeskEmulator;
@@ -40,18 +40,7 @@ describe('Conversation → Create or Update', () => {
 		expect(emulator.store.conversations).toHaveLength(20);
 		expect(emulator.store.conversations.map((conversation) => conversation.custom_attributes.order_total)).toEqual(rows.map((row) => row.total));
 
-		target.clearRequests();
-		const changed = rows.map((row, n) => (n % 10 === 3 ? { ...row, total: 999 + n } : row));
-		const second = await upsert(target, changed);
-		expect(statuses(second.output)).toEqual(changed.map((_, n) => (n % 10 === 3 ? 'updated' : 'unchanged')));
-		expect(second.output.filter((item) => item.json.syncStatus === 'updated').map((item) => item.json.changedFields)).toEqual([
-			['custom_attributes.order_total'],
-			['custom_attributes.order_total'],
-		]);
-		expect(second.output.map((item) => item.json.uuid)).toEqual(first.output.map((item) => item.json.uuid));
-		expect(writes(target).map((request) => `${request.method} ${request.path}`)).toEqual(
-			[3, 13].map((n) => `PUT /api/v1/conversations/${String(first.output[n].json.uuid)}/custom-attributes`),
-		);
+		const { changed, second } = await changeTenPercent(target, rows, first);
 		// Replaced as a whole by Libredesk, so sent merged: the sync key stays.
 		expect(emulator.store.conversation(String(first.output[13].json.uuid))!.custom_attributes).toEqual({ crm_sync_key: 'orders-13', order_total: 1012 });
 		expect(second.output[13].json.custom_attributes).toEqual({ crm_sync_key: 'orders-13', order_total: 1012 });

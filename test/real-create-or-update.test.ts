@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { CountingProxy } from './helpers/counting-proxy';
 import { runNode } from './helpers/engine';
 import { RealLibredesk } from './helpers/real-libredesk';
-import { crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
+import { changeTenPercent, crmRows, statuses, upsert, upsertParameters, writes } from './helpers/upsert';
 import type { UpsertTarget } from './helpers/upsert';
 
 let real: RealLibredesk;
@@ -64,17 +64,7 @@ describe('Create or Update on the real Libredesk', () => {
 		expect(statuses(first.output)).toEqual(Array(N).fill('created'));
 		measure('created (with a contact attribute, which Create cannot send)');
 
-		target.clearRequests();
-		const changed = rows.map((row, n) => (n % 10 === 3 ? { ...row, total: 999 + n } : row));
-		const second = await upsert(target, changed);
-		expect(statuses(second.output)).toEqual(changed.map((_, n) => (n % 10 === 3 ? 'updated' : 'unchanged')));
-		expect(second.output.filter((item) => item.json.syncStatus === 'updated').map((item) => item.json.changedFields)).toEqual([
-			['custom_attributes.order_total'],
-			['custom_attributes.order_total'],
-		]);
-		expect(writes(target).map((request) => `${request.method} ${request.path}`)).toEqual(
-			[3, 13].map((n) => `PUT /api/v1/conversations/${String(first.output[n].json.uuid)}/custom-attributes`),
-		);
+		const { changed, second } = await changeTenPercent(target, rows, first);
 		measure('run 2, 10 % changed');
 		expect((await conversationOf(first.output[13].json.uuid)).custom_attributes).toEqual({ crm_sync_key: 'real-sync-13', order_total: 1012 });
 

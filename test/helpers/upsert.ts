@@ -67,3 +67,21 @@ export const writes = (target: UpsertTarget) => target.requests().filter((reques
 
 /** Requests of a run, per record of the run. */
 export const perRecord = (target: UpsertTarget, records: number) => Math.round((target.requests().length / records) * 100) / 100;
+
+/**
+ * Run 2 of the done-when scenario: every tenth record (3, 13, …) gets a new order total. Exactly those are updated,
+ * each with one write (the merged attributes), and the others are unchanged with no write. Gives the run.
+ */
+export async function changeTenPercent(target: UpsertTarget, rows: CrmRow[], first: NodeRun): Promise<{ changed: CrmRow[]; second: NodeRun }> {
+	target.clearRequests();
+	const changed = rows.map((row, n) => (n % 10 === 3 ? { ...row, total: 999 + n } : row));
+	const second = await upsert(target, changed);
+	expect(statuses(second.output)).toEqual(changed.map((_, n) => (n % 10 === 3 ? 'updated' : 'unchanged')));
+	const updated = changed.flatMap((_, n) => (n % 10 === 3 ? [n] : []));
+	expect(second.output.filter((item) => item.json.syncStatus === 'updated').map((item) => item.json.changedFields)).toEqual(updated.map(() => ['custom_attributes.order_total']));
+	expect(second.output.map((item) => item.json.uuid)).toEqual(first.output.map((item) => item.json.uuid));
+	expect(writes(target).map((request) => `${request.method} ${request.path}`)).toEqual(
+		updated.map((n) => `PUT /api/v1/conversations/${String(first.output[n].json.uuid)}/custom-attributes`),
+	);
+	return { changed, second };
+}
