@@ -138,6 +138,25 @@ describe('Conversation → Create or Update', () => {
 		expect(writes(target)).toEqual([]);
 	});
 
+	test('Create\'s guarantee holds: a create answered 502 after Libredesk stored it is never sent again; the next run finds it', async () => {
+		emulator.faults.add({ method: 'POST', path: '/api/v1/conversations' }, { type: 'respond', status: 502, body: 'Bad Gateway', runHandler: true }, { times: 1 });
+		const rows = crmRows(3, 'fault');
+		const first = await upsert(target, rows, { ...upsertParameters(target), simplify: true });
+		const outcome = first.output.map((item) => item.json.syncStatus);
+		expect(outcome.filter((status) => status === 'created')).toHaveLength(outcome.includes('unconfirmed') ? 2 : 3);
+		const unconfirmed = first.output.find((item) => item.json.syncStatus === 'unconfirmed');
+		// Simplify keeps what to do about it.
+		if (unconfirmed) expect(unconfirmed.json).toMatchObject({ syncKey: expect.stringMatching(/^fault-/), reason: expect.any(String), whatToDo: expect.any(String) });
+		expect(emulator.requests.filter((request) => request.method === 'POST' && request.path === '/api/v1/conversations')).toHaveLength(3);
+
+		target.clearRequests();
+		const second = await upsert(target, rows);
+		// An unconfirmed item got nothing after its create: the next run completes it (the contact's attributes).
+		expect(statuses(second.output)).toEqual(outcome.map((status) => (status === 'unconfirmed' ? 'updated' : 'unchanged')));
+		expect(writes(target).filter((request) => request.method === 'POST')).toEqual([]);
+		expect(emulator.store.conversations.map((conversation) => conversation.custom_attributes.crm_sync_key).sort()).toEqual(['fault-0', 'fault-1', 'fault-2']);
+	});
+
 	test('Simplify: syncStatus first, then the fields a person or an agent needs; the same for Get and Contact → Get', async () => {
 		const [row] = crmRows(1, 'simple');
 		const result = await upsert(target, [row], { ...upsertParameters(target), simplify: true });

@@ -37,6 +37,8 @@ export function simplifyContact(contact: IDataObject): IDataObject {
 }
 
 export function simplifyConversation(conversation: IDataObject): IDataObject {
+	// Not a conversation but what to do about a create whose fate is unknown: kept whole.
+	if (conversation.syncStatus === 'unconfirmed') return conversation;
 	const simple = pick(conversation, CONVERSATION_KEYS);
 	if (simple.contact && typeof simple.contact === 'object') simple.contact = simplifyContact(simple.contact as IDataObject);
 	return simple;
