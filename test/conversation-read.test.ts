@@ -70,6 +70,21 @@ describe('Conversation → Get Many', () => {
 		expect(result.output.map((item) => item.json.uuid)).toEqual(expected.map((name) => seeded[name as keyof typeof seeded].uuid));
 	});
 
+	test('a catch-up sync: only conversations with a message or interaction since the last run', async () => {
+		const { open, resolved, other } = seedThree();
+		Object.assign(open, { last_message_at: '2026-04-01T10:00:00Z', last_interaction_at: '2026-03-01T10:00:00Z' });
+		Object.assign(resolved, { last_message_at: '2026-04-02T10:00:00Z', last_interaction_at: '2026-04-02T10:00:00Z' });
+		Object.assign(other, { last_message_at: '2026-03-02T10:00:00Z', last_interaction_at: null });
+		const byMessage = await getMany({ filters: { lastMessageAfter: '2026-03-31T00:00:00Z' }, options: { sortBy: 'created_at' } });
+		const byInteraction = await getMany({ filters: { lastInteractionAfter: '2026-03-31T00:00:00Z' } });
+		expect(listRequests().map((request) => JSON.parse(String(request.query.filters)))).toEqual([
+			[{ model: 'conversations', field: 'last_message_at', operator: 'greater than', value: '2026-03-31T00:00:00.000Z' }],
+			[{ model: 'conversations', field: 'last_interaction_at', operator: 'greater than', value: '2026-03-31T00:00:00.000Z' }],
+		]);
+		expect(byMessage.output.map((item) => item.json.uuid)).toEqual([resolved.uuid, open.uuid]);
+		expect(byInteraction.output.map((item) => item.json.uuid)).toEqual([resolved.uuid]);
+	});
+
 	test('a date picked without a zone is a moment in the workflow time zone', async () => {
 		seedThree();
 		const result = await getMany({ filters: { createdAfter: '2026-02-10T13:30:00' } }, { timezone: 'Europe/Berlin' });

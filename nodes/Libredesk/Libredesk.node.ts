@@ -5,7 +5,7 @@ import * as contact from './actions/contact';
 import * as conversation from './actions/conversation';
 import * as message from './actions/message';
 import { router } from './actions/router';
-import { listSearch, loadOptions } from './methods';
+import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class Libredesk implements INodeType {
 	description: INodeTypeDescription = {
@@ -13,7 +13,8 @@ export class Libredesk implements INodeType {
 		name: 'libredesk',
 		icon: { light: 'file:libredesk.svg', dark: 'file:libredesk.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Create and manage Libredesk helpdesk conversations, messages and contacts, e.g. one conversation per CRM record',
 		defaults: { name: 'Libredesk' },
@@ -40,7 +41,7 @@ export class Libredesk implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -9,7 +9,7 @@ import { LIBREDESK_NODE_TYPE } from './n8n';
 import { CRM_RECORDS_NODE, EXAMPLE_CREDENTIAL, loadCrmRecords, loadExample, recordsInCode } from './workflows';
 
 const properties = new Libredesk().description.properties;
-const examples = [loadExample('crm-sync'), loadExample('webhook-to-libredesk')];
+const examples = [loadExample('crm-sync'), loadExample('crm-upsert'), loadExample('webhook-to-libredesk')];
 
 function knownNames(list: INodeProperties[] | undefined): Set<string> {
 	return new Set((list ?? []).map((property) => property.name));
@@ -21,15 +21,23 @@ describe('example workflows', () => {
 		expect(libredeskNodes.length).toBeGreaterThan(0);
 		for (const node of libredeskNodes) {
 			expect(node.credentials).toEqual({ libredeskApi: EXAMPLE_CREDENTIAL });
-			const topLevel = knownNames(properties);
+			// The parameters of the node's operation, as the editor shows them for its version.
+			const shown = properties.filter((property) => {
+				const show = property.displayOptions?.show ?? {};
+				const fits = (key: string, value: unknown) => !show[key] || (show[key] as unknown[]).includes(value);
+				const version = show['@version'] as Array<{ _cnd?: { gte?: number } }> | undefined;
+				return fits('resource', node.parameters.resource) && fits('operation', node.parameters.operation) && (!version || version.some((rule) => node.typeVersion >= (rule._cnd?.gte ?? Infinity)));
+			});
+			const topLevel = knownNames(shown);
 			expect(Object.keys(node.parameters).filter((name) => !topLevel.has(name))).toEqual([]);
 			for (const collection of ['additionalFields', 'options']) {
-				const options = properties.find((property) => property.name === collection)?.options as INodeProperties[] | undefined;
+				const options = shown.find((property) => property.name === collection)?.options as INodeProperties[] | undefined;
 				const known = knownNames(options);
 				const used = Object.keys((node.parameters[collection] ?? {}) as object);
 				expect(used.filter((name) => !known.has(name))).toEqual([]);
 			}
-			expect(node.parameters).toMatchObject({ skipIfSynced: true, syncAttribute: { value: 'crm_sync_key' } });
+			// A scheduled sync either skips what it synced before or keeps it up to date: both are keyed.
+			expect(node.parameters).toMatchObject(node.parameters.operation === 'createOrUpdate' ? { syncAttribute: { value: 'crm_sync_key' } } : { skipIfSynced: true, syncAttribute: { value: 'crm_sync_key' } });
 		}
 	});
 
@@ -52,8 +60,18 @@ describe('example workflows', () => {
 		}
 	});
 
-	test('the sync example emits exactly the records of test/fixtures/crm-records.json', () => {
-		const code = loadExample('crm-sync').nodes.find((node) => node.name === CRM_RECORDS_NODE)?.parameters.jsCode;
+	test.each(['crm-sync', 'crm-upsert'] as const)('the %s example emits exactly the records of test/fixtures/crm-records.json', (name) => {
+		const code = loadExample(name).nodes.find((node) => node.name === CRM_RECORDS_NODE)?.parameters.jsCode;
 		expect(recordsInCode(String(code))).toEqual(loadCrmRecords());
+	});
+
+	test('the Create or Update example maps its attributes with the mappers of node version 2', () => {
+		const node = loadExample('crm-upsert').nodes.find((candidate) => candidate.type === LIBREDESK_NODE_TYPE)!;
+		expect(node.typeVersion).toBe(2);
+		expect(node.parameters).toMatchObject({
+			operation: 'createOrUpdate',
+			customAttributes: { mappingMode: 'defineBelow', value: { crm_record_id: '={{ $json.crm_id }}', order_total: '={{ $json.order.order_total }}', plan: '={{ $json.order.plan }}' } },
+			contactCustomAttributes: { mappingMode: 'defineBelow', value: { company: '={{ $json.company }}' } },
+		});
 	});
 });

@@ -29,7 +29,7 @@ export function loadCrmRecords(): CrmRecord[] {
 	return JSON.parse(readFileSync(path.join(findPackageDir(), 'test', 'fixtures', 'crm-records.json'), 'utf8')) as CrmRecord[];
 }
 
-export function loadExample(name: 'crm-sync' | 'webhook-to-libredesk'): WorkflowFile {
+export function loadExample(name: 'crm-sync' | 'crm-upsert' | 'webhook-to-libredesk'): WorkflowFile {
 	return JSON.parse(readFileSync(path.join(findPackageDir(), 'examples', `${name}.workflow.json`), 'utf8')) as WorkflowFile;
 }
 

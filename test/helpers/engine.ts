@@ -165,10 +165,12 @@ export interface RunOptions {
 	timezone?: string;
 	/** Runs another node type in the Libredesk node's place (the benchmark's floor). */
 	nodeType?: INodeType;
+	/** The node version the workflow was saved with (1 unless given: the parameters of saved version-1 workflows). */
+	typeVersion?: number;
 }
 
 export async function runNode(options: RunOptions): Promise<NodeRun> {
-	const node = libredeskNode(options.parameters, options.onError ? { onError: options.onError } : {});
+	const node = libredeskNode(options.parameters, { ...(options.onError ? { onError: options.onError } : {}), ...(options.typeVersion ? { typeVersion: options.typeVersion } : {}) });
 	const workflowData = { id: 'wf-test', name: 'Libredesk test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' as const, ...(options.timezone ? { timezone: options.timezone } : {}) } };
 	const workflow = new Workflow({ ...workflowData, nodeTypes: nodeTypes(options.nodeType ? { [NODE_TYPE]: options.nodeType } : {}) });
 	const hooks = new ExecutionLifecycleHooks('manual', '1', { ...workflowData, isArchived: false, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null });
@@ -203,6 +205,14 @@ export async function listSearch(method: string, credentials: TestCredentials, f
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	const fn = new Libredesk().methods.listSearch[method as keyof Libredesk['methods']['listSearch']];
 	return await fn.call(context, filter);
+}
+
+/** Calls a resourceMapping method the way the editor does. */
+export async function resourceMapping(method: string, credentials: TestCredentials, parameters: INodeParameters = {}) {
+	const { node, workflow, additionalData } = contextParts(credentials, parameters);
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
+	const fn = new Libredesk().methods.resourceMapping[method as keyof Libredesk['methods']['resourceMapping']];
+	return await fn.call(context);
 }
 
 export async function loadOptions(method: string, credentials: TestCredentials, parameters: INodeParameters = {}) {

@@ -1,19 +1,13 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { createRequestPolicy, libredeskRequest } from '../transport';
+import { fetchData } from './fetchData';
 
 /**
  * The custom attributes Libredesk defines for conversations or for contacts, as picker entries "Name (key)", sorted by
  * name (Libredesk lists the most recently changed first, which reads as no order at all in a long list).
  */
 export async function customAttributeOptions(ctx: ILoadOptionsFunctions, appliesTo: 'conversation' | 'contact'): Promise<INodePropertyOptions[]> {
-	const policy = await createRequestPolicy.call(ctx, { maxAttempts: 2 });
-	const definitions =
-		(await libredeskRequest.call<ILoadOptionsFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject[] | null>>(ctx, policy, {
-			method: 'GET',
-			path: '/api/v1/custom-attributes',
-			qs: { applies_to: appliesTo },
-		})) ?? [];
+	const definitions = (await fetchData<IDataObject[]>(ctx, '/api/v1/custom-attributes', { applies_to: appliesTo })) ?? [];
 	const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 	return definitions
 		.map((definition) => ({

@@ -1,16 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { createRequestPolicy, libredeskRequest } from '../transport';
 import { customAttributeOptions } from './customAttributes';
-
-async function fetchData<T>(ctx: ILoadOptionsFunctions, path: string, qs?: IDataObject): Promise<T | null> {
-	const policy = await createRequestPolicy.call(ctx, { maxAttempts: 2 });
-	return await libredeskRequest.call<ILoadOptionsFunctions, Parameters<typeof libredeskRequest>, Promise<T | null>>(ctx, policy, {
-		method: 'GET',
-		path,
-		qs,
-	});
-}
+import { fetchData } from './fetchData';
 
 async function fetchList(ctx: ILoadOptionsFunctions, path: string, qs?: IDataObject): Promise<IDataObject[]> {
 	return (await fetchData<IDataObject[]>(ctx, path, qs)) ?? [];

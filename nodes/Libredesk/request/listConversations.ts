@@ -23,6 +23,8 @@ export const listConversationsSchema = z
 		external_user_id: optionalTextId,
 		created_after: instant.optional(),
 		created_before: instant.optional(),
+		last_message_after: instant.optional(),
+		last_interaction_after: instant.optional(),
 		order_by: z.enum(['created_at', 'last_message_at', 'last_interaction_at', 'waiting_since']),
 		order: z.enum(['ASC', 'DESC']),
 	})
@@ -44,6 +46,8 @@ export const listConversationsLabels: Record<string, string> = {
 	external_user_id: 'Contact External User ID',
 	created_after: 'Created After',
 	created_before: 'Created Before',
+	last_message_after: 'Last Message After',
+	last_interaction_after: 'Last Interaction After',
 	order_by: 'Sort By',
 	order: 'Sort Order',
 };
@@ -64,5 +68,8 @@ export function conversationFilters(request: ListConversationsRequest): string |
 	add('users', 'external_user_id', 'equals', request.external_user_id);
 	add('conversations', 'created_at', 'greater than', request.created_after);
 	add('conversations', 'created_at', 'less than', request.created_before);
+	// Catch-up syncs: updated_at cannot be filtered on (API.md §4), the last message / interaction times can.
+	add('conversations', 'last_message_at', 'greater than', request.last_message_after);
+	add('conversations', 'last_interaction_at', 'greater than', request.last_interaction_after);
 	return leaves.length > 0 ? JSON.stringify(leaves) : undefined;
 }

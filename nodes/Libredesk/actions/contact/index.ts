@@ -1,11 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { simplifyContact, withSimplify } from '../simplify';
 import type { Operation } from '../types';
-import { get } from './get.operation';
+import { get as getRaw } from './get.operation';
 import { getMany } from './getMany.operation';
 import { search } from './search.operation';
 import { setCustomAttributes } from './setCustomAttributes.operation';
 import { update } from './update.operation';
+
+const get = withSimplify(getRaw, { resource: 'contact', operation: 'get' }, simplifyContact);
 
 export const operations: Record<string, Operation> = { get, getMany, search, setCustomAttributes, update };
 

@@ -6,6 +6,7 @@ import type { SetContactAttributesRequest } from '../../request/customAttributes
 import { customAttributesFrom, locatorValue } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequest, libredeskRequestAllItems } from '../../transport';
+import type { RequestPolicy } from '../../transport';
 import { conversationLocator, optionsCollection } from '../common.descriptions';
 import { readConversation } from '../conversation/get.operation';
 import { customAttributeFields } from '../customAttributes';
@@ -78,6 +79,16 @@ async function conversationOfContact(ctx: IExecuteFunctions, scope: RunScope, co
 	});
 }
 
+/** PUT contact custom attributes through one of the contact's conversations: Libredesk merges them in. */
+export async function putContactAttributes(ctx: IExecuteFunctions, policy: RequestPolicy, uuid: string, attributes: IDataObject, itemIndex: number): Promise<void> {
+	await libredeskRequest.call(ctx, policy, {
+		method: 'PUT',
+		path: `/api/v1/conversations/${encodeURIComponent(uuid)}/contacts/custom-attributes`,
+		body: attributes,
+		itemIndex,
+	});
+}
+
 export const setCustomAttributes: Operation<ItemRequests<SetContactAttributesRequest>> = {
 	description,
 
@@ -89,12 +100,7 @@ export const setCustomAttributes: Operation<ItemRequests<SetContactAttributesReq
 		const { contact_id: contactId, conversation, custom_attributes: attributes } = requestOf(changes, itemIndex);
 		const uuid = conversation ?? (await conversationOfContact(this, scope, contactId!, itemIndex));
 		// Libredesk merges these into the contact's attributes (it does not replace them).
-		await libredeskRequest.call(this, scope.policy, {
-			method: 'PUT',
-			path: `/api/v1/conversations/${encodeURIComponent(uuid)}/contacts/custom-attributes`,
-			body: attributes,
-			itemIndex,
-		});
+		await putContactAttributes(this, scope.policy, uuid, attributes, itemIndex);
 		return { success: true, ...(contactId ? { contact_id: contactId } : {}), conversation_uuid: uuid, custom_attributes: attributes };
 	},
 };

@@ -6,10 +6,10 @@ import { CONTACT_FORM_FIELDS, updateContactLabels, updateContactSchema } from '.
 import type { UpdateContactRequest } from '../../request/updateContact';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequest, multipartBody } from '../../transport';
+import type { RequestPolicy } from '../../transport';
 import { optionsCollection } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
-import { readMergeWrite } from '../readMergeWrite';
 import type { Operation } from '../types';
 import { contactLocator, readContact } from './get.operation';
 
@@ -68,6 +68,17 @@ function fullForm(current: IDataObject, change: UpdateContactRequest): Record<st
 	return form;
 }
 
+/** PUT the whole contact (multipart; an omitted field is cleared): the change laid over the contact as it is. */
+export async function putContact(ctx: IExecuteFunctions, policy: RequestPolicy, current: IDataObject, change: UpdateContactRequest, itemIndex: number): Promise<IDataObject> {
+	return await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject>>(ctx, policy, {
+		method: 'PUT',
+		path: `/api/v1/contacts/${change.contact_id}`,
+		body: multipartBody(fullForm(current, change)),
+		itemIndex,
+		permission: 'contacts:write',
+	});
+}
+
 export const update: Operation<ItemRequests<UpdateContactRequest>> = {
 	description,
 
@@ -77,18 +88,8 @@ export const update: Operation<ItemRequests<UpdateContactRequest>> = {
 
 	async execute(itemIndex, scope, changes): Promise<IDataObject> {
 		const change = requestOf(changes, itemIndex);
-		const { written } = await readMergeWrite({
-			read: async () => await readContact(this, scope.policy, change.contact_id, itemIndex),
-			merge: (current) => fullForm(current, change),
-			write: async (form) =>
-				await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<IDataObject>>(this, scope.policy, {
-					method: 'PUT',
-					path: `/api/v1/contacts/${change.contact_id}`,
-					body: multipartBody(form),
-					itemIndex,
-					permission: 'contacts:write',
-				}),
-		});
-		return written;
+		// Read, then send every field back (readMergeWrite's caveat applies: not atomic).
+		const current = await readContact(this, scope.policy, change.contact_id, itemIndex);
+		return await putContact(this, scope.policy, current, change, itemIndex);
 	},
 };

@@ -6,6 +6,7 @@ import type { AssignRequest } from '../../request/assign';
 import { locatorValue } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequest } from '../../transport';
+import type { RequestPolicy } from '../../transport';
 import { conversationLocator, idLocator, optionsCollection } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
@@ -96,6 +97,18 @@ function readAssignment(ctx: IExecuteFunctions, itemIndex: number, assignees: As
 	return { ...request, assigneeName: nameOf(agent) };
 }
 
+/** PUT the agent or team assignee. Libredesk clears the agent when the team changes. */
+export async function sendAssignment(ctx: IExecuteFunctions, policy: RequestPolicy, uuid: string, type: 'agent' | 'team', id: number, itemIndex: number): Promise<void> {
+	const target = type === 'team' ? 'team' : 'user';
+	await libredeskRequest.call(ctx, policy, {
+		method: 'PUT',
+		path: `/api/v1/conversations/${encodeURIComponent(uuid)}/assignee/${target}`,
+		body: { assignee_id: id },
+		itemIndex,
+		permission: `conversations:update_${target}_assignee`,
+	});
+}
+
 export const assign: Operation<ItemRequests<Assignment>> = {
 	description,
 
@@ -106,13 +119,7 @@ export const assign: Operation<ItemRequests<Assignment>> = {
 
 	async execute(itemIndex, scope, assignments): Promise<IDataObject> {
 		const { conversation, assignee_type: type, assignee_id: id, assigneeName } = requestOf(assignments, itemIndex);
-		await libredeskRequest.call(this, scope.policy, {
-			method: 'PUT',
-			path: `/api/v1/conversations/${encodeURIComponent(conversation)}/assignee/${type === 'team' ? 'team' : 'user'}`,
-			body: { assignee_id: id },
-			itemIndex,
-			permission: `conversations:update_${type === 'team' ? 'team' : 'user'}_assignee`,
-		});
+		await sendAssignment(this, scope.policy, conversation, type, id, itemIndex);
 		return { success: true, conversation_uuid: conversation, assignee_type: type, assignee_id: id, assignee_name: assigneeName };
 	},
 };

@@ -9,6 +9,7 @@ import { confirmed, libredeskCreate } from '../../transport';
 import type { CreateResult } from '../../transport';
 import { binaryPropertiesField, uploadBinaryAttachments } from '../attachments';
 import { idLocator, keyLocator, requestOptions } from '../common.descriptions';
+import { attributeMapper } from '../customAttributes';
 import { items, tellStory } from '../runStory';
 import type { RunStory } from '../runStory';
 import type { Operation, RunScope } from '../types';
@@ -18,7 +19,7 @@ import { CreateReferences } from './createReferences';
 import { startSync, syncOne, track } from './createSync';
 import type { SyncSettings } from './createSync';
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	idLocator({
 		displayName: 'Inbox',
 		name: 'inboxId',
@@ -93,6 +94,7 @@ const properties: INodeProperties[] = [
 		description: 'The conversation custom attribute (a text attribute defined in Libredesk) that holds the sync key',
 		hint: 'Define it once in Libredesk under Admin → Custom attributes, applies to Conversation',
 	}),
+	attributeMapper('conversation', 'customAttributes', 'Custom Attributes'),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -202,7 +204,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['create'] } }, properties);
 
-interface CreateBatch {
+export interface CreateBatch {
 	/** Per item: its validated request once it may be sent (after its sync look-up when syncing), or its error. */
 	ready: Array<Promise<ItemRequest>>;
 	sync?: SyncSettings;
@@ -217,7 +219,12 @@ interface Production {
 	runEnded: () => boolean;
 	/** Lets requests already sent be answered while later items are still being read. */
 	yieldEvery?: number;
+	/** More checks of a valid item before it may be sent (an operation built on Create); throws the item's error. */
+	check?: ItemCheck;
 }
+
+/** Checks (and may convert) an item's request; `fields` are its Additional Fields as read. */
+export type ItemCheck = (request: ItemRequest, fields: IDataObject, itemIndex: number) => Promise<ItemRequest>;
 
 /**
  * Reads and validates the items in order, settling each item's slot: its request (once its sync look-up is
@@ -232,7 +239,9 @@ async function produceRequests(this: IExecuteFunctions, slots: Array<Deferred<It
 			continue;
 		}
 		try {
-			const request = await plan.references.check(itemIndex, validateItem(this, itemIndex, plan.sync?.attribute), plan.sync?.attribute);
+			const { fields, ...validated } = validateItem(this, itemIndex, plan.sync?.attribute);
+			const checked = await plan.references.check(itemIndex, validated, plan.sync?.attribute);
+			const request = plan.check ? await plan.check(checked, fields, itemIndex) : checked;
 			slots[itemIndex].resolve(plan.sync ? track(plan.sync, itemIndex, request).then(() => request) : request);
 		} catch (error) {
 			firstError ??= { error: error as Error, itemIndex };
@@ -286,48 +295,13 @@ const YIELD_EVERY = 10;
 export const create: Operation<CreateBatch> = {
 	description,
 
-	/**
-	 * Items are read and validated in order, ahead of the creates. Without Continue On Fail and without a sync
-	 * key, every item must be valid before the first is sent: a run stopped halfway could not be told apart on
-	 * a re-run, which would create the sent items again. Otherwise creates start while later items are still
-	 * being read (with a sync key, a stopped run's creates are skipped by the next run), so that evaluating
-	 * expressions overlaps with waiting for the server.
-	 */
 	async prepare(itemCount, scope) {
 		const syncOn = this.getNodeParameter('skipIfSynced', 0, false) === true;
-		const attribute = syncOn ? String(locatorValue(this.getNodeParameter('syncAttribute', 0)) ?? '').trim() : undefined;
-		if (syncOn && !attribute) {
-			throw new NodeOperationError(this.getNode(), 'Sync Key Attribute is empty', {
-				description: 'Pick the conversation custom attribute that stores the sync key.',
-			});
-		}
-		const references = new CreateReferences(this, scope, scope.options.allowUnknownAttributes === true);
-		const sync = attribute ? startSync.call(this, scope, attribute, await references.definitions()) : undefined;
-		const slots = Array.from({ length: itemCount }, () => deferred<ItemRequest>());
-		const allBeforeFirst = !sync && !this.continueOnFail();
-		const production = produceRequests.call(this, slots, {
-			sync,
-			references,
-			stopAtFirstError: !this.continueOnFail(),
-			runEnded: () => scope.policy.gate.isFinished,
-			yieldEvery: allBeforeFirst ? undefined : YIELD_EVERY,
-		});
-		if (allBeforeFirst) {
-			const firstError = await production;
-			if (firstError) {
-				const nothingSent = `Nothing was created for any of the ${itemCount} items: without a sync key, every item is checked before the first is sent.`;
-				(firstError as NodeOperationError).description = [nothingSent, (firstError as NodeOperationError).description].filter(Boolean).join('\n\n');
-				throw firstError;
-			}
-		}
-		return { ready: slots.map((slot) => slot.promise), sync };
+		return await prepareCreate.call(this, itemCount, scope, syncOn ? syncAttributeOf(this) : undefined);
 	},
 
 	async execute(itemIndex, scope, batch) {
-		const request = await batch.ready[itemIndex];
-		const { sync } = batch;
-		if (sync) return await syncOne.call(this, itemIndex, sync, async () => await createOne.call(this, scope, request, itemIndex, sync));
-		return confirmed(await createOne.call(this, scope, request, itemIndex));
+		return await executeCreate.call(this, itemIndex, scope, batch);
 	},
 
 	tellStop(story, batch) {
@@ -335,3 +309,55 @@ export const create: Operation<CreateBatch> = {
 	},
 };
 
+/** The Sync Key Attribute parameter, which must be set. */
+export function syncAttributeOf(ctx: IExecuteFunctions): string {
+	const attribute = String(locatorValue(ctx.getNodeParameter('syncAttribute', 0)) ?? '').trim();
+	if (!attribute) {
+		throw new NodeOperationError(ctx.getNode(), 'Sync Key Attribute is empty', {
+			description: 'Pick the conversation custom attribute that stores the sync key.',
+		});
+	}
+	return attribute;
+}
+
+/**
+ * Create's run set-up, for Create and the operations built on it. With `attribute`, the sync look-up is on;
+ * `check` runs on each item after Create's own checks, before it may be sent.
+ *
+ * Items are read and validated in order, ahead of the creates. Without Continue On Fail and without a sync
+ * key, every item must be valid before the first is sent: a run stopped halfway could not be told apart on
+ * a re-run, which would create the sent items again. Otherwise creates start while later items are still
+ * being read (with a sync key, a stopped run's creates are skipped by the next run), so that evaluating
+ * expressions overlaps with waiting for the server.
+ */
+export async function prepareCreate(this: IExecuteFunctions, itemCount: number, scope: RunScope, attribute?: string, check?: ItemCheck): Promise<CreateBatch> {
+	const references = new CreateReferences(this, scope, scope.options.allowUnknownAttributes === true);
+	const sync = attribute ? startSync.call(this, scope, attribute, await references.definitions()) : undefined;
+	const slots = Array.from({ length: itemCount }, () => deferred<ItemRequest>());
+	const allBeforeFirst = !sync && !this.continueOnFail();
+	const production = produceRequests.call(this, slots, {
+		sync,
+		references,
+		check,
+		stopAtFirstError: !this.continueOnFail(),
+		runEnded: () => scope.policy.gate.isFinished,
+		yieldEvery: allBeforeFirst ? undefined : YIELD_EVERY,
+	});
+	if (allBeforeFirst) {
+		const firstError = await production;
+		if (firstError) {
+			const nothingSent = `Nothing was created for any of the ${itemCount} items: without a sync key, every item is checked before the first is sent.`;
+			(firstError as NodeOperationError).description = [nothingSent, (firstError as NodeOperationError).description].filter(Boolean).join('\n\n');
+			throw firstError;
+		}
+	}
+	return { ready: slots.map((slot) => slot.promise), sync };
+}
+
+/** One item of a prepared run: created, or with a sync key, found (`syncStatus` created / skipped / unconfirmed). */
+export async function executeCreate(this: IExecuteFunctions, itemIndex: number, scope: RunScope, batch: CreateBatch): Promise<IDataObject> {
+	const request = await batch.ready[itemIndex];
+	const { sync } = batch;
+	if (sync) return await syncOne.call(this, itemIndex, sync, async () => await createOne.call(this, scope, request, itemIndex, sync));
+	return confirmed(await createOne.call(this, scope, request, itemIndex));
+}

@@ -6,6 +6,7 @@ import type { CreateConversationBody } from '../../request/createConversation';
 import { blankToUndefined, customAttributesFrom, definedOnly, locatorValue, readCollection, toIdList } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { binaryAttachmentNames } from '../attachments';
+import { mappedAttributes, withMapped } from '../customAttributes';
 
 /** What Conversation → Create sends for one item. */
 export interface ItemRequest {
@@ -26,7 +27,7 @@ function rawRequest(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObje
 		team_id: blankToUndefined(locatorValue(fields.teamId)),
 		agent_id: blankToUndefined(locatorValue(fields.agentId)),
 		external_user_id: blankToUndefined(fields.externalUserId),
-		custom_attributes: customAttributesFrom(fields.customAttributesJson, fields.customAttributesUi),
+		custom_attributes: withMapped(customAttributesFrom(fields.customAttributesJson, fields.customAttributesUi), mappedAttributes(ctx, itemIndex, 'customAttributes')),
 		attachments: toIdList(fields.attachmentIds),
 	});
 	return raw;
@@ -48,7 +49,7 @@ function syncKeyOf(ctx: IExecuteFunctions, itemIndex: number): string {
  * One item's request, validated, and the binary properties to upload with it (they must exist). Each
  * parameter is read once: with n8n's sandboxed expression engine every evaluation counts. Throws the item's error.
  */
-export function validateItem(ctx: IExecuteFunctions, itemIndex: number, syncAttribute?: string): ItemRequest {
+export function validateItem(ctx: IExecuteFunctions, itemIndex: number, syncAttribute?: string): ItemRequest & { fields: IDataObject } {
 	const fields = readCollection(ctx, 'additionalFields', itemIndex);
 	const raw = rawRequest(ctx, itemIndex, fields);
 	if (syncAttribute) {
@@ -58,5 +59,5 @@ export function validateItem(ctx: IExecuteFunctions, itemIndex: number, syncAttr
 		}
 	}
 	const body = parseItemRequest(createConversationSchema, raw, createConversationLabels, ctx.getNode(), itemIndex);
-	return { body, files: binaryAttachmentNames(ctx, itemIndex, fields.binaryProperties) };
+	return { body, files: binaryAttachmentNames(ctx, itemIndex, fields.binaryProperties), fields };
 }

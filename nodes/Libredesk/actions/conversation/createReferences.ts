@@ -1,17 +1,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { once } from '../../helpers/once';
 import { checkAttributeValues, toAttributeDefinitions } from '../../request/attributeValues';
 import type { AttributeDefinition } from '../../request/attributeValues';
 import { itemFieldError } from '../../request/validate';
 import { fetchReference } from '../reference';
 import type { RunScope } from '../types';
 import type { ItemRequest } from './createItemRequest';
-
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-	let loaded: Promise<T> | undefined;
-	return async () => await (loaded ??= load());
-}
 
 const nameOf = (record: IDataObject) => [record.first_name, record.last_name].filter(Boolean).join(' ') || String(record.name ?? record.id);
 const listed = (records: IDataObject[]) => records.map((record) => `${nameOf(record)} (${String(record.id)})`).join(', ') || '(none)';

@@ -64,6 +64,22 @@ const properties: INodeProperties[] = [
 				description: 'Only conversations created before this moment (in the workflow time zone unless the value has its own)',
 			},
 			idLocator({ displayName: 'Inbox', name: 'inboxId', searchListMethod: 'searchInboxes', description: 'Only conversations of this inbox' }),
+			{
+				displayName: 'Last Interaction After',
+				name: 'lastInteractionAfter',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Only conversations with a message from the contact or an agent after this moment, e.g. the previous run of a scheduled catch-up sync. Status and attribute changes do not count (Libredesk cannot filter on them; the Libredesk Trigger sees them).',
+			},
+			{
+				displayName: 'Last Message After',
+				name: 'lastMessageAfter',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Only conversations whose last message (notes and activity included) came after this moment, e.g. the previous run of a scheduled catch-up sync',
+			},
 			nameLocator({
 				displayName: 'Status',
 				name: 'status',
@@ -103,6 +119,8 @@ function readListRequest(ctx: IExecuteFunctions, itemIndex: number): ListConvers
 		external_user_id: blankToUndefined(filters.externalUserId),
 		created_after: blankToUndefined(toInstant(filters.createdAfter, timeZone)),
 		created_before: blankToUndefined(toInstant(filters.createdBefore, timeZone)),
+		last_message_after: blankToUndefined(toInstant(filters.lastMessageAfter, timeZone)),
+		last_interaction_after: blankToUndefined(toInstant(filters.lastInteractionAfter, timeZone)),
 		order_by: options.sortBy ?? 'last_message_at',
 		order: options.sortOrder ?? 'DESC',
 	});

@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { simplifyConversation, withSimplify } from '../simplify';
 import type { Operation } from '../types';
 import { assign } from './assign.operation';
-import { create } from './create.operation';
-import { get } from './get.operation';
-import { getMany } from './getMany.operation';
+import { create as createRaw } from './create.operation';
+import { createOrUpdate as createOrUpdateRaw } from './createOrUpdate.operation';
+import { get as getRaw } from './get.operation';
+import { getMany as getManyRaw } from './getMany.operation';
 import { sendMessage } from './sendMessage.operation';
 import { setCustomAttributes } from './setCustomAttributes.operation';
 import { unassign } from './unassign.operation';
@@ -12,9 +14,17 @@ import { updatePriority } from './updatePriority.operation';
 import { updateStatus } from './updateStatus.operation';
 import { updateTags } from './updateTags.operation';
 
+/** The operations that answer whole conversations can simplify them. */
+const simplified = <Batch>(operation: Operation<Batch>, name: string) => withSimplify(operation, { resource: 'conversation', operation: name }, simplifyConversation);
+const create = simplified(createRaw, 'create');
+const createOrUpdate = simplified(createOrUpdateRaw, 'createOrUpdate');
+const get = simplified(getRaw, 'get');
+const getMany = simplified(getManyRaw, 'getMany');
+
 export const operations: Record<string, Operation> = {
 	assign,
 	create,
+	createOrUpdate,
 	get,
 	getMany,
 	sendMessage,
@@ -46,6 +56,12 @@ export const description: INodeProperties[] = [
 				action: 'Create a conversation',
 			},
 			{
+				name: 'Create or Update',
+				value: 'createOrUpdate',
+				description: 'Create a new conversation, or update the current one if it already exists',
+				action: 'Create or update a conversation',
+			},
+			{
 				name: 'Get',
 				value: 'get',
 				description: 'Get a conversation by its UUID, with its contact and custom attributes',
@@ -54,7 +70,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getMany',
-				description: 'List conversations, filtered by status, inbox, team, agent, contact or creation time',
+				description: 'List conversations, filtered by status, inbox, team, agent, contact, creation time or recent activity',
 				action: 'Get many conversations',
 			},
 			{
@@ -98,6 +114,7 @@ export const description: INodeProperties[] = [
 	},
 	...assign.description,
 	...create.description,
+	...createOrUpdate.description,
 	...get.description,
 	...getMany.description,
 	...sendMessage.description,

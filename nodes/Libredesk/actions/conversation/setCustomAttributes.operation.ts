@@ -6,12 +6,13 @@ import type { SetConversationAttributesRequest } from '../../request/customAttri
 import { customAttributesFrom, locatorValue } from '../../request/readParameters';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequest } from '../../transport';
+import type { RequestPolicy } from '../../transport';
 import { conversationLocator, optionsCollection } from '../common.descriptions';
 import { customAttributeFields } from '../customAttributes';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
 import { readMergeWrite } from '../readMergeWrite';
-import type { Operation, RunScope } from '../types';
+import type { Operation } from '../types';
 import { readConversation } from './get.operation';
 
 const properties: INodeProperties[] = [
@@ -43,8 +44,9 @@ function readAttributesChange(ctx: IExecuteFunctions, itemIndex: number): SetCon
 	return parseItemRequest(setConversationAttributesSchema, raw, customAttributesLabels, ctx.getNode(), itemIndex);
 }
 
-async function putAttributes(ctx: IExecuteFunctions, scope: RunScope, uuid: string, attributes: IDataObject, itemIndex: number): Promise<void> {
-	await libredeskRequest.call(ctx, scope.policy, {
+/** PUT the conversation's custom attributes: Libredesk replaces all of them with this object. */
+export async function putAttributes(ctx: IExecuteFunctions, policy: RequestPolicy, uuid: string, attributes: IDataObject, itemIndex: number): Promise<void> {
+	await libredeskRequest.call(ctx, policy, {
 		method: 'PUT',
 		path: `/api/v1/conversations/${encodeURIComponent(uuid)}/custom-attributes`,
 		body: attributes,
@@ -62,13 +64,13 @@ export const setCustomAttributes: Operation<ItemRequests<SetConversationAttribut
 	async execute(itemIndex, scope, changes): Promise<IDataObject> {
 		const { conversation, mode, custom_attributes: changed } = requestOf(changes, itemIndex);
 		if (mode === 'replace') {
-			await putAttributes(this, scope, conversation, changed, itemIndex);
+			await putAttributes(this, scope.policy, conversation, changed, itemIndex);
 			return { success: true, conversation_uuid: conversation, custom_attributes: changed };
 		}
 		const { merged } = await readMergeWrite({
 			read: async () => await readConversation(this, scope.policy, conversation, itemIndex),
 			merge: (current) => ({ ...((current.custom_attributes as IDataObject | null) ?? {}), ...changed }),
-			write: async (attributes) => await putAttributes(this, scope, conversation, attributes, itemIndex),
+			write: async (attributes) => await putAttributes(this, scope.policy, conversation, attributes, itemIndex),
 		});
 		return { success: true, conversation_uuid: conversation, custom_attributes: merged };
 	},

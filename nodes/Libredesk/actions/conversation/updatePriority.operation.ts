@@ -5,6 +5,7 @@ import { locatorValue } from '../../request/readParameters';
 import { updatePriorityLabels, updatePrioritySchema } from '../../request/updatePriority';
 import { parseItemRequest } from '../../request/validate';
 import { libredeskRequest } from '../../transport';
+import type { RequestPolicy } from '../../transport';
 import { conversationLocator, nameLocator, optionsCollection } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
@@ -44,6 +45,17 @@ function readPriorityChange(ctx: IExecuteFunctions, itemIndex: number, prioritie
 	return { uuid: request.conversation, priority };
 }
 
+/** PUT the priority, by its name in Libredesk's spelling (an unknown name would clear it). */
+export async function sendPriority(ctx: IExecuteFunctions, policy: RequestPolicy, uuid: string, priority: string, itemIndex: number): Promise<void> {
+	await libredeskRequest.call(ctx, policy, {
+		method: 'PUT',
+		path: `/api/v1/conversations/${encodeURIComponent(uuid)}/priority`,
+		body: { priority },
+		itemIndex,
+		permission: 'conversations:update_priority',
+	});
+}
+
 export const updatePriority: Operation<ItemRequests<PriorityChange>> = {
 	description,
 
@@ -54,13 +66,7 @@ export const updatePriority: Operation<ItemRequests<PriorityChange>> = {
 
 	async execute(itemIndex, scope, changes): Promise<IDataObject> {
 		const { uuid, priority } = requestOf(changes, itemIndex);
-		await libredeskRequest.call(this, scope.policy, {
-			method: 'PUT',
-			path: `/api/v1/conversations/${encodeURIComponent(uuid)}/priority`,
-			body: { priority },
-			itemIndex,
-			permission: 'conversations:update_priority',
-		});
+		await sendPriority(this, scope.policy, uuid, priority, itemIndex);
 		return { success: true, conversation_uuid: uuid, priority };
 	},
 };

@@ -5,6 +5,7 @@ import { blankToUndefined, locatorValue } from '../../request/readParameters';
 import { updateStatusLabels, updateStatusSchema } from '../../request/updateStatus';
 import { itemFieldError, parseItemRequest } from '../../request/validate';
 import { libredeskRequest } from '../../transport';
+import type { RequestPolicy } from '../../transport';
 import { conversationLocator, nameLocator, optionsCollection } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
@@ -62,6 +63,17 @@ function readStatusChange(ctx: IExecuteFunctions, itemIndex: number, statuses: K
 	return { uuid: request.conversation, status, snoozeDuration: request.snooze_duration };
 }
 
+/** PUT the status (Snoozed needs a duration). */
+export async function sendStatus(ctx: IExecuteFunctions, policy: RequestPolicy, uuid: string, status: string, snoozeDuration: string | undefined, itemIndex: number): Promise<void> {
+	await libredeskRequest.call(ctx, policy, {
+		method: 'PUT',
+		path: `/api/v1/conversations/${encodeURIComponent(uuid)}/status`,
+		body: snoozeDuration ? { status, snoozed_until: snoozeDuration } : { status },
+		itemIndex,
+		permission: 'conversations:update_status',
+	});
+}
+
 export const updateStatus: Operation<ItemRequests<StatusChange>> = {
 	description,
 
@@ -72,13 +84,7 @@ export const updateStatus: Operation<ItemRequests<StatusChange>> = {
 
 	async execute(itemIndex, scope, changes): Promise<IDataObject> {
 		const { uuid, status, snoozeDuration } = requestOf(changes, itemIndex);
-		await libredeskRequest.call(this, scope.policy, {
-			method: 'PUT',
-			path: `/api/v1/conversations/${encodeURIComponent(uuid)}/status`,
-			body: snoozeDuration ? { status, snoozed_until: snoozeDuration } : { status },
-			itemIndex,
-			permission: 'conversations:update_status',
-		});
+		await sendStatus(this, scope.policy, uuid, status, snoozeDuration, itemIndex);
 		return { success: true, conversation_uuid: uuid, status, ...(snoozeDuration ? { snooze_duration: snoozeDuration } : {}) };
 	},
 };

@@ -6,6 +6,7 @@ import { updateTagsLabels, updateTagsSchema } from '../../request/updateTags';
 import type { UpdateTagsRequest } from '../../request/updateTags';
 import { itemFieldError, parseItemRequest } from '../../request/validate';
 import { libredeskRequest } from '../../transport';
+import type { RequestPolicy } from '../../transport';
 import { conversationLocator, nameLocator, optionsCollection } from '../common.descriptions';
 import { readItemRequests, requestOf } from '../itemRequests';
 import type { ItemRequests } from '../itemRequests';
@@ -105,6 +106,17 @@ function warnAboutUnknownTags(ctx: IExecuteFunctions, changes: ItemRequests<TagC
 	});
 }
 
+/** POST a tag change: add, remove or set these (known) tag names. */
+export async function sendTags(ctx: IExecuteFunctions, policy: RequestPolicy, uuid: string, tags: string[], action: UpdateTagsRequest['action'], itemIndex: number): Promise<void> {
+	await libredeskRequest.call(ctx, policy, {
+		method: 'POST',
+		path: `/api/v1/conversations/${encodeURIComponent(uuid)}/tags`,
+		body: { tags, action },
+		itemIndex,
+		permission: 'conversations:update_tags',
+	});
+}
+
 export const updateTags: Operation<ItemRequests<TagChange>> = {
 	description,
 
@@ -120,13 +132,7 @@ export const updateTags: Operation<ItemRequests<TagChange>> = {
 		const output = { success: true, conversation_uuid: request.conversation, action: request.action, tags: known, unknown_tags: unknown };
 		// Adding or removing only unknown names changes nothing; Libredesk would still announce a tag change.
 		if (known.length === 0 && request.action !== 'set_tags') return output;
-		await libredeskRequest.call(this, scope.policy, {
-			method: 'POST',
-			path: `/api/v1/conversations/${encodeURIComponent(request.conversation)}/tags`,
-			body: { tags: known, action: request.action },
-			itemIndex,
-			permission: 'conversations:update_tags',
-		});
+		await sendTags(this, scope.policy, request.conversation, known, request.action, itemIndex);
 		return output;
 	},
 };
