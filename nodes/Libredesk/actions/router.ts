@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapConcurrently } from '../helpers/mapConcurrently';
-import { createRequestPolicy } from '../transport';
+import { AdaptiveLimit, FixedLimit, createRequestPolicy } from '../transport';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
 import * as contact from './contact';
 import * as conversation from './conversation';
@@ -38,11 +38,12 @@ async function scopeFor(ctx: IExecuteFunctions): Promise<RunScope> {
 	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
 	const seconds = (name: string) => (typeof options[name] === 'number' ? (options[name] as number) * 1000 : undefined);
 	const concurrency = Math.max(1, Number(options.concurrency ?? DEFAULT_CONCURRENCY));
+	const fixed = options.concurrencyMode === 'fixed';
 	const policy = await createRequestPolicy.call(ctx, {
 		timeoutMs: seconds('timeoutSeconds'),
 		maxWaitMs: seconds('maxWaitSeconds'),
 		maxAttempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : undefined,
-		concurrency,
+		concurrency: fixed ? new FixedLimit(concurrency) : new AdaptiveLimit({ max: concurrency }),
 	});
 	return { policy, options, concurrency };
 }
