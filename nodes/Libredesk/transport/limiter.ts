@@ -3,7 +3,7 @@
  * (Concurrency Mode: Automatic) finds the server's knee from the answers themselves, up to the Concurrency option.
  *
  * Latency (TCP Vegas / gradient style). Each kind of request (method + route) has a baseline: the fastest it was
- * answered in this run (the least average of five of its answers in a row). Once per round (about one limit's worth of
+ * answered in this run (the least average of three of its answers in a row). Once per round (about one limit's worth of
  * answers to requests sent after the previous change) the limiter takes R = Σ answer time / Σ baseline: how much
  * slower than unloaded the server answered. With n requests in flight on average, the server served about n / R of
  * them at once and kept the rest waiting; the limit moves toward that parallelism plus a small queue (half of it,
@@ -52,16 +52,16 @@ export class FixedLimit implements ConcurrencyLimit {
 export interface AdaptiveOptions {
 	/** The most ever in flight (the Concurrency option). */
 	max: number;
-	/** Where the run starts; 1, so that the first answers give each kind's unloaded time. */
+	/** Where the run starts: 1 by default, so that the first answers give each kind's unloaded time. */
 	initial?: number;
 }
 
 /** A kind's baseline is the least average of this many of its answers in a row (not one lucky answer). */
-const BASELINE_WINDOW = 5;
+const BASELINE_WINDOW = 3;
 /** Answers faster than this are timing noise (loopback, ms clocks): a baseline is never under it. */
 const MIN_BASELINE_MS = 5;
 /** Answers in a round, at least (fewer would make R noise at a low limit). */
-const MIN_ROUND = 4;
+const MIN_ROUND = 3;
 /** R under this: the server has not slowed down yet, the limit may still double. */
 const SLOW_START_EXIT = 1.4;
 /** The queue allowed beyond the server's estimated parallelism, as a share of it (R ≈ 1 + this). */
