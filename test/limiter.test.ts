@@ -207,3 +207,11 @@ describe('adaptive concurrency limit (simulated server, virtual time)', () => {
 		expect(limiter.limit).toBe(8);
 	});
 });
+
+test('settled: the median limit of the latest rounds', () => {
+	const random = seeded(8);
+	const limiter = new AdaptiveLimit({ max: 64 });
+	simulate({ workers: () => 4 }, [client(limiter, 2000, creates(random, 20))]);
+	expect(limiter.settled).toBeGreaterThanOrEqual(5);
+	expect(limiter.settled).toBeLessThanOrEqual(8);
+});

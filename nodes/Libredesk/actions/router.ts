@@ -101,5 +101,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} finally {
 		// A run that stopped at an error may still have look-ups queued: none is sent after the node returns.
 		await scope.policy.gate.finish();
+		const { concurrency } = scope.policy.gate;
+		if (concurrency instanceof AdaptiveLimit) {
+			this.logger.debug('Libredesk: adaptive concurrency', { settledLimit: concurrency.settled, peakLimit: Math.round(concurrency.peak), maxLimit: scope.concurrency });
+		}
 	}
 }

@@ -129,6 +129,12 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 		return Math.max(1, Math.round(this.value));
 	}
 
+	/** The limit the run settled on: the median over its latest rounds (the current limit before any round). */
+	get settled(): number {
+		const limits = this.rounds.map((round) => round.limit).sort((a, b) => a - b);
+		return limits.length > 0 ? limits[Math.floor(limits.length / 2)] : this.limit;
+	}
+
 	sent(inFlight: number): number {
 		const ticket = this.tickets++;
 		this.inFlightAtSend.set(ticket, inFlight);
