@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmark harness, not node code */
 /**
- * npm run bench [engine|real-n8n]: both sections by default. Results go to bench/results.json; a section not
+ * npm run bench [engine|real-n8n|real-server]: every section by default. Results go to bench/results.json; a section not
  * run keeps its previous figures there.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,8 @@ import path from 'node:path';
 
 import { engineBench } from './engine';
 import { realN8nBench } from './realN8n';
+import { realServerBench } from './realServer';
+import type { RealServerResults } from './realServer';
 import type { RealN8nResults } from './realN8n';
 import type { EngineResults } from './engine';
 import { summaryTable } from './summary';
@@ -17,11 +19,13 @@ async function main() {
 	const file = path.resolve(__dirname, '../../bench/results.json');
 	const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 	const started = Date.now();
-	const engine = only === 'real-n8n' ? previous.engine : { when: new Date().toISOString(), ...(await engineBench()) };
-	const realN8n = only === 'engine' ? previous.realN8n : { when: new Date().toISOString(), ...(await realN8nBench()) };
-	const results = { node: process.version, cpus: 2, engine, realN8n };
+	const runs = (section: string) => only === undefined || only === section;
+	const realServer = runs('real-server') ? { when: new Date().toISOString(), ...(await realServerBench()) } : previous.realServer;
+	const engine = runs('engine') ? { when: new Date().toISOString(), ...(await engineBench()) } : previous.engine;
+	const realN8n = runs('real-n8n') ? { when: new Date().toISOString(), ...(await realN8nBench()) } : previous.realN8n;
+	const results = { node: process.version, cpus: 2, realServer, engine, realN8n };
 	writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-	console.log(`\n${summaryTable(engine as EngineResults | undefined, realN8n as RealN8nResults | undefined)}`);
+	console.log(`\n${summaryTable(engine as EngineResults | undefined, realN8n as RealN8nResults | undefined, realServer as RealServerResults | undefined)}`);
 	console.log(`\nwritten to bench/results.json (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 

@@ -3,6 +3,7 @@
  */
 import type { EngineResults } from './engine';
 import type { RealN8nResults } from './realN8n';
+import type { RealServerResults, VariantResult } from './realServer';
 import { round } from './stats';
 import type { Figure } from './stats';
 
@@ -46,7 +47,7 @@ function realN8nRows(real: RealN8nResults): Row[] {
 	const rows: Row[] = [];
 	for (const [latency, ratios] of Object.entries(real.ratios)) {
 		for (const [variant, ratio] of Object.entries(ratios)) {
-			const isDefault = !variant.startsWith('concurrency');
+			const isDefault = !variant.startsWith('concurrency') && !variant.startsWith('fixed');
 			const counted = real.counts?.[latency]?.[variant];
 			const server = counted ? `; ${counted.created} created, ${counted.duplicated} dup, ${counted.lost} lost` : '';
 			rows.push({
@@ -70,8 +71,43 @@ function realN8nRows(real: RealN8nResults): Row[] {
 	return rows;
 }
 
-export function summaryTable(engine: EngineResults | undefined, real: RealN8nResults | undefined): string {
-	const rows = [...(engine ? engineRows(engine) : []), ...(real ? realN8nRows(real) : [])];
+function realServerRows(real: RealServerResults): Row[] {
+	const { idle, rawBest, node, rerun, httpRequest, fixed, ratios } = real;
+	const line = (result: VariantResult) =>
+		`${result.perSecond}/s, ${result.inFlight.median} in flight (max ${result.inFlight.max}), others' p95 ${result.reader.p95} ms`;
+	return [
+		{ measure: `real server: another client's list read, idle p50 / p95`, result: `${idle.p50} / ${idle.p95} ms`, target: '' },
+		{ measure: `real server: raw axios at its best concurrency (${rawBest.concurrency}), ${rawBest.records} creates`, result: line(rawBest), target: '' },
+		{
+			measure: `real server: node, defaults (Automatic, skip-if-synced), ${node.records} records / raw best`,
+			result: `×${ratios.nodeVsRaw} (${line(node)}); ${node.created ?? '?'} created`,
+			target: '≥ 0.90',
+			met: ratios.nodeVsRaw >= 0.9,
+		},
+		{
+			measure: "real server: another client's read p95 during the node's sync / idle p95",
+			result: `×${ratios.readerP95VsIdle} (${node.reader.p95} vs ${idle.p95} ms; p50 ${node.reader.p50} ms)`,
+			target: '≤ 2',
+			met: ratios.readerP95VsIdle <= 2,
+		},
+		{
+			measure: `real server: re-run of the ${rerun.records} unchanged records, requests per record`,
+			result: `${rerun.requestsPerRecord}; ${rerun.created} created`,
+			target: '≤ 1.1 (target is for 1,000)',
+			met: rerun.requestsPerRecord <= 1.1 && rerun.created === 0,
+		},
+		{ measure: 'real server: re-run time / first run time', result: `×${rerun.timeRatio} (${rerun.seconds} s vs ${node.seconds} s)`, target: '≤ 0.5', met: rerun.timeRatio <= 0.5 },
+		{ measure: `real server: HTTP Request node, ${httpRequest.records} records / raw best`, result: `×${ratios.httpRequestVsRaw} (${line(httpRequest)})`, target: '' },
+		...Object.entries(fixed).map(([level, result]) => ({
+			measure: `real server: node, fixed concurrency ${level}, ${result.records} records`,
+			result: line(result),
+			target: '',
+		})),
+	];
+}
+
+export function summaryTable(engine: EngineResults | undefined, real: RealN8nResults | undefined, realServer?: RealServerResults): string {
+	const rows = [...(realServer ? realServerRows(realServer) : []), ...(engine ? engineRows(engine) : []), ...(real ? realN8nRows(real) : [])];
 	const cells = rows.map((row) => [row.measure, row.result, row.target, row.met === undefined ? '' : row.met ? 'yes' : 'NO']);
 	const header = ['measure', 'result (medians)', 'target', 'met'];
 	const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column].length)));

@@ -8,6 +8,7 @@
  */
 export { LibredeskEmulator, type EmulatorOptions, type RecordedRequest } from './server';
 export { ADMIN, AGENT, DISABLED, ROLE_PERMISSIONS, type ApiCredential } from './credentials';
+export { Capacity, type CapacityModel, type CapacityStats } from './capacity';
 export { Faults, type Fault, type FaultMatch, type FaultOptions } from './faults';
 export { WEBHOOK_EVENTS, USER_AGENT, type Delivery } from './webhook-dispatcher';
 export { seedLikeRealBootstrap, type BootstrapFixtures } from './real-bootstrap';

@@ -5,6 +5,7 @@ import { authenticate } from './auth';
 import { ApiError, errorReply, failure, type Reply } from './envelope';
 import { Faults, PROXY_ERROR_PAGE, type Fault } from './faults';
 import { RATE_LIMIT_BODY, RateLimiter } from './rate-limit';
+import { Capacity, type CapacityModel } from './capacity';
 import { Router, normalisePath } from './router';
 import { Store, type ConversationRecord, type MessageRecord } from './store';
 import { WebhookDispatcher, type Delivery } from './webhook-dispatcher';
@@ -45,6 +46,8 @@ export interface EmulatorOptions extends Partial<EmulatorConfig> {
 	latencyMs?: number;
 	/** Timeout for outgoing webhook deliveries (the server's webhook.timeout, 15 s). */
 	webhookTimeoutMs?: number;
+	/** Workers and service time; unlimited by default. */
+	capacity?: CapacityModel;
 }
 
 const DEFAULT_CONFIG: EmulatorConfig = { maxUploadBytes: 20 * 1024 * 1024, allowedUploadExtensions: ['*'], uniqueWebhookNames: false };
@@ -64,6 +67,8 @@ export class LibredeskEmulator {
 	readonly requests: RecordedRequest[] = [];
 	readonly store = new Store();
 	readonly faults = new Faults();
+	/** Off unless set: workers and service time (setCapacity), so that a client's concurrency costs latency. */
+	readonly capacity = new Capacity();
 	readonly config: EmulatorConfig;
 	readonly url: string;
 
@@ -87,6 +92,7 @@ export class LibredeskEmulator {
 		this.url = `http://127.0.0.1:${port}`;
 		this.config = { ...DEFAULT_CONFIG, ...pickConfig(options) };
 		this.latencyMs = options.latencyMs ?? 0;
+		this.capacity.set(options.capacity ?? null);
 		this.webhooks = new WebhookDispatcher(this.store, options.webhookTimeoutMs);
 		this.env = { store: this.store, webhooks: this.webhooks, config: this.config, baseUrl: this.url };
 		this.router.add(ROUTES);
@@ -161,9 +167,15 @@ export class LibredeskEmulator {
 		this.rateLimiter.set(limit);
 	}
 
+	/** A fixed number of workers with a service time each (null: unlimited, the default). */
+	setCapacity(model: CapacityModel | null): void {
+		this.capacity.set(model);
+	}
+
 	clearRequests(): void {
 		this.requests.length = 0;
 		this.peakInFlight = 0;
+		this.capacity.clearStats();
 	}
 
 	/** Seed data, no requests, faults, latency, rate limit or deliveries. */
@@ -174,6 +186,7 @@ export class LibredeskEmulator {
 		this.webhooks.clear();
 		this.latencyMs = this.options.latencyMs ?? 0;
 		this.rateLimiter.set(null);
+		this.capacity.set(this.options.capacity ?? null);
 		Object.assign(this.config, DEFAULT_CONFIG, pickConfig(this.options));
 	}
 
@@ -242,14 +255,19 @@ export class LibredeskEmulator {
 		if (fault?.type === 'delay' && !(await this.sleep(fault.ms))) return;
 
 		let dispatched: Dispatched | null = null;
+		const serve = async () =>
+			await this.capacity.serve(method, pathname, async (ms) => await this.sleep(ms), async () => await this.dispatch(method, pathname, searchParams, req.headers, rawBody));
 		if (fault?.type === 'hold') {
-			if (fault.handler === 'before') dispatched = await this.dispatch(method, pathname, searchParams, req.headers, rawBody);
+			if (fault.handler === 'before') dispatched = (await serve()) ?? null;
 			await fault.until.catch(() => undefined);
 			if (this.stopped) return;
-			dispatched ??= await this.dispatch(method, pathname, searchParams, req.headers, rawBody);
+			dispatched ??= (await serve()) ?? null;
+			if (!dispatched) return;
 			record.handled = dispatched.handled;
 		} else if (!fault || fault.type === 'delay' || fault.runHandler) {
-			dispatched = await this.dispatch(method, pathname, searchParams, req.headers, rawBody);
+			const served = await serve();
+			if (!served) return;
+			dispatched = served;
 			record.handled = dispatched.handled;
 		}
 		const reply = fault && fault.type !== 'delay' && fault.type !== 'hold' ? faultReply(fault, dispatched?.reply ?? null) : dispatched!.reply;

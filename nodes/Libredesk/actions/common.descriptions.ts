@@ -110,7 +110,23 @@ export const requestOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 128 },
 		default: 64,
 		description:
-			'How many requests the node keeps in flight to Libredesk, look-ups included. Lower it to spare a small server; output order and item pairing are kept either way.',
+			'The most requests the node keeps in flight to Libredesk, look-ups included. With Concurrency Mode Automatic the node stays at or under it; with Fixed it keeps exactly this many. Output order and item pairing are kept either way.',
+	},
+	{
+		displayName: 'Concurrency Mode',
+		name: 'concurrencyMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Automatic',
+				value: 'automatic',
+				description:
+					'Find how many requests Libredesk handles well at once from its answer times, and back off when it slows down or reports overload (502/503/504), so that its agents keep a responsive helpdesk',
+			},
+			{ name: 'Fixed', value: 'fixed', description: 'Always keep Concurrency requests in flight' },
+		],
+		default: 'automatic',
+		description: 'How the node decides how many requests to keep in flight',
 	},
 	{
 		displayName: 'Max Attempts',

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { mapConcurrently } from '../helpers/mapConcurrently';
 import { wasNotSent } from '../helpers/notSent';
-import { createRequestPolicy } from '../transport';
+import { AdaptiveLimit, FixedLimit, createRequestPolicy } from '../transport';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
 import * as contact from './contact';
 import * as conversation from './conversation';
@@ -41,11 +41,12 @@ async function scopeFor(ctx: IExecuteFunctions): Promise<RunScope> {
 	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
 	const seconds = (name: string) => (typeof options[name] === 'number' ? (options[name] as number) * 1000 : undefined);
 	const concurrency = Math.max(1, Number(options.concurrency ?? DEFAULT_CONCURRENCY));
+	const fixed = options.concurrencyMode === 'fixed';
 	const policy = await createRequestPolicy.call(ctx, {
 		timeoutMs: seconds('timeoutSeconds'),
 		maxWaitMs: seconds('maxWaitSeconds'),
 		maxAttempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : undefined,
-		concurrency,
+		concurrency: fixed ? new FixedLimit(concurrency) : new AdaptiveLimit({ max: concurrency }),
 	});
 	return { policy, options, concurrency };
 }
@@ -127,5 +128,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} finally {
 		// A run that stopped at an error may still have look-ups queued: none is sent after the node returns.
 		await scope.policy.gate.finish();
+		const { concurrency } = scope.policy.gate;
+		if (concurrency instanceof AdaptiveLimit) {
+			this.logger.debug('Libredesk: adaptive concurrency', { settledLimit: concurrency.settled, peakLimit: Math.round(concurrency.peak), maxLimit: scope.concurrency });
+		}
 	}
 }

@@ -1,5 +1,8 @@
 import { sleep } from 'n8n-workflow';
 
+import { FixedLimit } from './limiter';
+import type { AnswerSignal, ConcurrencyLimit } from './limiter';
+
 /** Sleeps until the time `until()` gives has passed; it is asked again after each sleep, as it may move. */
 async function sleepUntil(until: () => number): Promise<void> {
 	for (let left = until() - Date.now(); left > 0; left = until() - Date.now()) await sleep(left);
@@ -15,13 +18,16 @@ const ANSWERS_KEPT_BEFORE_A_LIMIT = 1000;
 export interface GateTurn {
 	/** Whether the request left while the run already kept inside a known window. */
 	readonly paced: boolean;
-	/** Call once the answer (or the failure) is in; `refused` for a 429, which the server did not count. */
-	answered(refused?: boolean): void;
+	/**
+	 * Call once the answer (or the failure) is in. `signal` tells the concurrency limit what the answer says about
+	 * the server's load; `refused` for a 429, which the server did not count (its time tells nothing either).
+	 */
+	answered(signal: AnswerSignal, refused?: boolean): void;
 }
 
 /**
- * Shared by every request of a run. It keeps at most `maxInFlight` requests of the run in flight (the
- * Concurrency option), whichever part of the run sends them.
+ * Shared by every request of a run. It keeps at most `concurrency.limit` requests of the run in flight (the
+ * Concurrency option, fixed or found by the adaptive limit), whichever part of the run sends them.
  *
  * Rate limits: when a 429 announces its limit (X-RateLimit-Limit, as Libredesk's own limiter does) the gate
  * keeps the run inside that window from then on: at most `limit` requests in any Retry-After period, counting
@@ -41,7 +47,7 @@ export class RequestGate {
 	private line: Promise<void> = Promise.resolve();
 	private finished = false;
 
-	constructor(private readonly maxInFlight = Number.POSITIVE_INFINITY) {}
+	constructor(readonly concurrency: ConcurrencyLimit = new FixedLimit()) {}
 
 	/** Whether a rate limit was announced, so that the gate itself spaces the requests. */
 	get keepsWindow(): boolean {
@@ -75,23 +81,31 @@ export class RequestGate {
 		if (!announces || turn.paced) this.pauseFor(retryAfterMs);
 	}
 
-	/** Waits for this request's turn; requests go in the order they asked. */
-	async enter(): Promise<GateTurn> {
+	/**
+	 * Waits for this request's turn; requests go in the order they asked. `kind` groups requests of about the same
+	 * cost (method and route), whose answer times the adaptive limit compares.
+	 */
+	async enter(kind = ''): Promise<GateTurn> {
 		let paced = false;
+		let ticket = 0;
+		let sentAt = 0;
 		const turn = this.line.then(async () => {
 			await this.waitForRoom();
 			this.inFlight++;
 			paced = this.window !== undefined;
+			ticket = this.concurrency.sent(this.inFlight);
+			sentAt = Date.now();
 		});
 		this.line = turn.catch(() => undefined);
 		await turn;
 		let done = false;
 		return {
 			paced,
-			answered: (refused = false) => {
+			answered: (signal, refused = false) => {
 				if (done) return;
 				done = true;
 				this.inFlight--;
+				this.concurrency.answered(ticket, kind, Date.now() - sentAt, signal);
 				if (!refused) this.answeredAt.push(Date.now());
 				if (!this.window && this.answeredAt.length > ANSWERS_KEPT_BEFORE_A_LIMIT) this.answeredAt.shift();
 				this.wakeAnswerWaiters();
@@ -113,7 +127,7 @@ export class RequestGate {
 		for (;;) {
 			await sleepUntil(() => (this.finished ? 0 : this.resumeAt));
 			if (this.finished) throw new Error('The node run has ended; this request was not sent');
-			if (this.inFlight >= this.maxInFlight) {
+			if (this.inFlight >= this.concurrency.limit) {
 				await this.nextAnswer();
 				continue;
 			}

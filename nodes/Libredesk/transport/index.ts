@@ -12,14 +12,17 @@ import type {
 
 import { ambiguousCreateError, describeFailure, outcomeToError } from './errors';
 import type { FailureContext } from './errors';
-import { classifyResponse, isTransient, networkOutcome, refusedBeforeHandling, surelyNotDelivered } from './outcome';
+import { classifyResponse, isTransient, loadSignal, networkOutcome, refusedBeforeHandling, surelyNotDelivered } from './outcome';
 import type { AttemptOutcome } from './outcome';
 import { RequestGate } from './gate';
+import type { AnswerSignal, ConcurrencyLimit } from './limiter';
 import { RefusedPermissions } from './permissions';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './retry';
 import type { RequestPolicy } from './retry';
 
 export type { RequestPolicy } from './retry';
+export { AdaptiveLimit, FixedLimit } from './limiter';
+export type { ConcurrencyLimit } from './limiter';
 export { multipartBody } from './multipart';
 
 export type { MultipartFile } from './multipart';
@@ -46,7 +49,7 @@ interface PolicyState extends RequestPolicy {
 
 export async function createRequestPolicy(
 	this: LibredeskContext,
-	options: Partial<Pick<RequestPolicy, 'timeoutMs' | 'maxAttempts' | 'maxWaitMs'>> & { concurrency?: number } = {},
+	options: Partial<Pick<RequestPolicy, 'timeoutMs' | 'maxAttempts' | 'maxWaitMs'>> & { concurrency?: ConcurrencyLimit } = {},
 ): Promise<RequestPolicy> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const policy: PolicyState = {
@@ -71,6 +74,11 @@ function errorCode(error: unknown): string {
 	return typeof message === 'string' && /timeout/i.test(message) ? 'ETIMEDOUT' : 'ECONNRESET';
 }
 
+/** Requests of about the same cost share a kind: method and route, IDs and UUIDs left out (e.g. "GET /api/v1/conversations/:id"). */
+function requestKind(method: string, path: string): string {
+	return `${method} ${path.replace(/\/[0-9a-fA-F-]{8,}(?=\/|$)|\/\d+(?=\/|$)/g, '/:id')}`;
+}
+
 /** n8n's HTTP helper drops an empty object body, but Libredesk must get "{}" (e.g. to clear all custom attributes). */
 function bodyOptions(body: ApiRequest['body']): Pick<IHttpRequestOptions, 'body' | 'headers'> {
 	const emptyObject = body !== null && typeof body === 'object' && !Array.isArray(body) && !(body instanceof FormData) && Object.keys(body).length === 0;
@@ -86,13 +94,14 @@ function knownRefusal(policy: RequestPolicy, request: ApiRequest): AttemptOutcom
 async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<AttemptOutcome> {
 	const before = knownRefusal(policy, request);
 	if (before) return before;
-	const turn = await policy.gate.enter();
+	const turn = await policy.gate.enter(requestKind(request.method, request.path));
 	const meanwhile = knownRefusal(policy, request);
 	if (meanwhile) {
-		turn.answered(true);
+		turn.answered('ignore', true);
 		return meanwhile;
 	}
 	let refused = false;
+	let signal: AnswerSignal = 'ignore';
 	const { credentials } = policy as PolicyState;
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -114,6 +123,7 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 		)) as { statusCode: number; headers: IDataObject; body: unknown };
 		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 		const outcome = classifyResponse(response, retryAfterMs);
+		signal = loadSignal(outcome);
 		if (outcome.kind === 'http-error' && outcome.status === 429) {
 			refused = true;
 			policy.gate.rateLimited(retryAfterMs ?? backoffDelay(1, policy.maxWaitMs), Number(response.headers?.['x-ratelimit-limit']) || undefined, turn);
@@ -126,9 +136,11 @@ async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: A
 		const code = errorCode(error);
 		// The execution was cancelled: nothing to retry.
 		if (code === 'ERR_CANCELED') throw new NodeApiError(ctx.getNode(), error as JsonObject);
-		return networkOutcome(code);
+		const outcome = networkOutcome(code);
+		signal = loadSignal(outcome);
+		return outcome;
 	} finally {
-		turn.answered(refused);
+		turn.answered(signal, refused);
 	}
 }
 

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { AnswerSignal } from './limiter';
+
 /** What one HTTP attempt came to, before any decision about retrying. */
 export type AttemptOutcome =
 	| { kind: 'success'; data: unknown }
@@ -44,6 +46,17 @@ export function isTransient(outcome: AttemptOutcome): boolean {
 		default:
 			return false;
 	}
+}
+
+/**
+ * What an attempt says about the server's load, for the adaptive concurrency limit: a success's time counts;
+ * 502/503/504 and network failures mean overload; anything else (a 4xx answered early, a 429 the gate's window
+ * handles, Libredesk's own 500) tells nothing.
+ */
+export function loadSignal(outcome: AttemptOutcome): AnswerSignal {
+	if (outcome.kind === 'success') return 'ok';
+	if (outcome.kind === 'network') return 'overload';
+	return outcome.kind === 'http-error' && [502, 503, 504].includes(outcome.status) ? 'overload' : 'ignore';
 }
 
 const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

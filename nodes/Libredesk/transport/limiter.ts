@@ -1,0 +1,192 @@
+/**
+ * How many requests a run keeps in flight. `FixedLimit` is the Concurrency option taken as is; `AdaptiveLimit`
+ * (Concurrency Mode: Automatic) finds the server's knee from the answers themselves, up to the Concurrency option.
+ *
+ * Latency (TCP Vegas / gradient style). Each kind of request (method + route) has a baseline: the fastest it was
+ * answered in this run (the least average of three of its answers in a row). Once per round (about one limit's worth of
+ * answers to requests sent after the previous change) the limiter takes R = Σ answer time / Σ baseline: how much
+ * slower than unloaded the server answered. With n requests in flight on average, the server served about n / R of
+ * them at once and kept the rest waiting; the limit moves toward that parallelism plus a small queue (half of it,
+ * at least two requests), which keeps the server busy while its own users still see answers at about 1.5 × their
+ * usual time. Up by at most one per round (doubling while the server has not slowed down yet), down halfway to the
+ * target at once.
+ *
+ * Errors (AIMD): an answer that says the server is overloaded (502/503/504, a timeout, a reset connection) halves
+ * the limit, once per round: answers to requests sent before the cut are not counted again.
+ *
+ * Several runs against one server (queue mode, or several workflows) each see the latency the others cause and
+ * each back off; no state is shared and nothing is kept across executions.
+ *
+ * Pure logic: no clock of its own; the gate reports when each request was sent and how long its answer took.
+ */
+
+/** What an answer tells the limiter. */
+export type AnswerSignal =
+	/** A normal answer; its time counts. */
+	| 'ok'
+	/** The server (or the proxy in front) is overloaded: 502/503/504, a timeout, a reset or refused connection. */
+	| 'overload'
+	/** Tells nothing about load (e.g. a 4xx, a 429 the rate-limit window handles, a cancelled request). */
+	| 'ignore';
+
+export interface ConcurrencyLimit {
+	/** How many requests may be in flight now. */
+	readonly limit: number;
+	/** A request leaves with `inFlight` requests in flight (itself included); gives its ticket. */
+	sent(inFlight: number): number;
+	/** The answer to the request with this ticket came after `elapsedMs`. `kind` groups requests of the same cost. */
+	answered(ticket: number, kind: string, elapsedMs: number, signal: AnswerSignal): void;
+}
+
+/** The Concurrency option as is (Concurrency Mode: Fixed, and the pickers/trigger, which send a request or two). */
+export class FixedLimit implements ConcurrencyLimit {
+	constructor(readonly limit = Number.POSITIVE_INFINITY) {}
+
+	sent(): number {
+		return 0;
+	}
+
+	answered(): void {}
+}
+
+export interface AdaptiveOptions {
+	/** The most ever in flight (the Concurrency option). */
+	max: number;
+	/** Where the run starts: 1 by default, so that the first answers give each kind's unloaded time. */
+	initial?: number;
+}
+
+/** A kind's baseline is the least average of this many of its answers in a row (not one lucky answer). */
+const BASELINE_WINDOW = 3;
+/** Answers faster than this are timing noise (loopback, ms clocks): a baseline is never under it. */
+const MIN_BASELINE_MS = 5;
+/** Answers in a round, at least (fewer would make R noise at a low limit). */
+const MIN_ROUND = 3;
+/** R under this: the server has not slowed down yet, the limit may still double. */
+const SLOW_START_EXIT = 1.4;
+/** The queue allowed beyond the server's estimated parallelism, as a share of it (R ≈ 1 + this). */
+const QUEUE_SHARE = 0.5;
+const MIN_QUEUE = 2;
+/** A round used its limit when this share of it was in flight on average. */
+const USED_SHARE = 0.8;
+/** How far the limit moves toward a lower target in one round. */
+const DECREASE_STEP = 0.5;
+/** Rounds kept for the settled limit (a 10,000-item run has a few thousand). */
+const ROUNDS_KEPT = 50;
+/** The multiplicative decrease on an overload answer. */
+const OVERLOAD_CUT = 0.5;
+
+class KindBaseline {
+	private window = { elapsed: 0, answers: 0 };
+	best = Number.POSITIVE_INFINITY;
+
+	add(elapsedMs: number): void {
+		this.window.elapsed += elapsedMs;
+		this.window.answers++;
+		if (this.window.answers < BASELINE_WINDOW) return;
+		this.best = Math.min(this.best, Math.max(MIN_BASELINE_MS, this.window.elapsed / this.window.answers));
+		this.window = { elapsed: 0, answers: 0 };
+	}
+
+	get known(): boolean {
+		return Number.isFinite(this.best);
+	}
+}
+
+/** What the limiter concluded after one round, for logs and tests. */
+export interface RoundReport {
+	limit: number;
+	/** Σ answer time / Σ baseline. */
+	ratio: number;
+	/** Average in flight when the round's requests left. */
+	inFlight: number;
+	/** Requests the server served at once without queueing, estimated. */
+	parallelism: number;
+}
+
+export class AdaptiveLimit implements ConcurrencyLimit {
+	private value: number;
+	private readonly max: number;
+	private slowStart = true;
+	private tickets = 0;
+	/** Requests with a ticket below this were sent before the last change: their answers no longer count. */
+	private roundFrom = 0;
+	private readonly inFlightAtSend = new Map<number, number>();
+	private readonly baselines = new Map<string, KindBaseline>();
+	private round = { elapsed: 0, baseline: 0, inFlight: 0, answers: 0 };
+	/** The latest rounds' conclusions, oldest first. */
+	readonly rounds: RoundReport[] = [];
+	/** The highest limit reached. */
+	peak: number;
+
+	constructor(options: AdaptiveOptions) {
+		this.max = Math.max(1, options.max);
+		this.value = Math.min(this.max, Math.max(1, options.initial ?? 1));
+		this.peak = this.value;
+	}
+
+	get limit(): number {
+		return Math.max(1, Math.round(this.value));
+	}
+
+	/** The limit the run settled on: the median over its latest rounds (the current limit before any round). */
+	get settled(): number {
+		const limits = this.rounds.map((round) => round.limit).sort((a, b) => a - b);
+		return limits.length > 0 ? limits[Math.floor(limits.length / 2)] : this.limit;
+	}
+
+	sent(inFlight: number): number {
+		const ticket = this.tickets++;
+		this.inFlightAtSend.set(ticket, inFlight);
+		return ticket;
+	}
+
+	answered(ticket: number, kind: string, elapsedMs: number, signal: AnswerSignal): void {
+		const inFlight = this.inFlightAtSend.get(ticket);
+		this.inFlightAtSend.delete(ticket);
+		if (inFlight === undefined || signal === 'ignore') return;
+		const current = ticket >= this.roundFrom;
+		if (signal === 'overload') {
+			if (current) this.change(Math.max(1, this.value * OVERLOAD_CUT), false);
+			return;
+		}
+		let baseline = this.baselines.get(kind);
+		if (!baseline) this.baselines.set(kind, (baseline = new KindBaseline()));
+		baseline.add(elapsedMs);
+		if (!current || !baseline.known) return;
+		this.round.elapsed += elapsedMs;
+		this.round.baseline += baseline.best;
+		this.round.inFlight += inFlight;
+		this.round.answers++;
+		if (this.round.answers >= Math.max(MIN_ROUND, this.limit)) this.endRound();
+	}
+
+	private endRound(): void {
+		const ratio = this.round.elapsed / this.round.baseline;
+		const inFlight = this.round.inFlight / this.round.answers;
+		const parallelism = inFlight / ratio;
+		const target = parallelism + Math.max(MIN_QUEUE, parallelism * QUEUE_SHARE);
+		// A round that did not use its limit (too few items waiting) says nothing about a higher one.
+		const usedLimit = inFlight >= this.limit * USED_SHARE;
+		let next = this.value;
+		if (this.slowStart && ratio < SLOW_START_EXIT) {
+			if (usedLimit) next = this.value * 2;
+		} else if (target < this.value) {
+			next = this.value + (target - this.value) * DECREASE_STEP;
+		} else if (usedLimit) {
+			next = Math.min(target, this.value + 1);
+		}
+		if (ratio >= SLOW_START_EXIT) this.slowStart = false;
+		this.change(next, this.slowStart);
+		this.rounds.push({ limit: this.limit, ratio, inFlight, parallelism });
+		if (this.rounds.length > ROUNDS_KEPT) this.rounds.shift();
+	}
+
+	private change(next: number, slowStart: boolean): void {
+		this.value = Math.min(this.max, Math.max(1, next));
+		this.peak = Math.max(this.peak, this.value);
+		this.slowStart = slowStart;
+		this.roundFrom = this.tickets;
+		this.round = { elapsed: 0, baseline: 0, inFlight: 0, answers: 0 };
+	}
+}
