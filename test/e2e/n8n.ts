@@ -78,6 +78,23 @@ export interface PrepareOptions {
 	packageDir?: string;
 	/** Receives one line per finished step, e.g. console.log for the demo. */
 	onStep?: (timing: Timing) => void;
+	/** Environment of every n8n process and CLI call of this home, e.g. queue mode's database and Redis (queue.ts). */
+	env?: Record<string, string>;
+}
+
+/** The n8n processes `start()` runs: the main instance, a queue-mode worker or a webhook processor. */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
+
+export interface StartOptions {
+	command?: N8nCommand;
+	/** Extra arguments, e.g. ['--concurrency=10'] for a worker. */
+	args?: string[];
+	/** Environment for this process only, over the home's. */
+	env?: Record<string, string>;
+	/** Names the step in the timings, e.g. "worker 1". */
+	label?: string;
+	/** The port to listen on (the server's url); default: a free one. */
+	port?: number;
 }
 
 /** Variables of the calling shell that would change how the child n8n behaves. */
@@ -109,6 +126,7 @@ export class N8nHome {
 		/** Temp folder holding everything: the n8n user folder and the files handed to the CLI. */
 		readonly root: string,
 		private readonly onStep?: (timing: Timing) => void,
+		private readonly baseEnv: Record<string, string> = {},
 	) {}
 
 	/** `N8N_USER_FOLDER`: n8n keeps `.n8n/` (database, config, installed community nodes) in it. */
@@ -119,7 +137,7 @@ export class N8nHome {
 	/** Creates a fresh user folder and installs the packed package in it as a community package. */
 	static async prepare(options: PrepareOptions = {}): Promise<N8nHome> {
 		n8nBinary();
-		const home = new N8nHome(await mkdtemp(path.join(tmpdir(), 'libredesk-e2e-')), options.onStep);
+		const home = new N8nHome(await mkdtemp(path.join(tmpdir(), 'libredesk-e2e-')), options.onStep, options.env);
 		try {
 			const tarball = await home.timed('npm pack', async () => await packPackage(options.packageDir ?? findPackageDir(), path.join(home.root, 'pack')));
 			await home.timed('install community package', async () => await installCommunityPackage(home.userFolder, tarball));
@@ -158,6 +176,7 @@ export class N8nHome {
 			N8N_DISABLED_MODULES: 'mcp-registry',
 			DB_SQLITE_POOL_SIZE: '1',
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			...this.baseEnv,
 			...extra,
 		};
 	}
@@ -214,24 +233,35 @@ export class N8nHome {
 		for (const id of workflowIds) await this.cli(`n8n publish:workflow ${id}`, ['publish:workflow', `--id=${id}`]);
 	}
 
-	/** `n8n start` on free 127.0.0.1 ports; resolves once /healthz/readiness answers 200. */
-	async start(): Promise<N8nServer> {
+	/**
+	 * `n8n start` (or a queue-mode `n8n worker` / `n8n webhook`) on free 127.0.0.1 ports; resolves once
+	 * /healthz/readiness answers 200. A worker serves it on its own health port (QUEUE_HEALTH_CHECK_*), which
+	 * is then the server's url.
+	 */
+	async start(options: StartOptions = {}): Promise<N8nServer> {
 		const { node, n8n } = n8nBinary();
-		const port = await freePort();
+		const command = options.command ?? 'start';
+		const port = options.port ?? (await freePort());
 		const url = `http://127.0.0.1:${port}`;
+		const webhookUrl = options.env?.WEBHOOK_URL ?? this.baseEnv.WEBHOOK_URL ?? `${url}/`;
+		const portEnv: Record<string, string> =
+			command === 'worker'
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1', N8N_PORT: String(await freePort()) }
+				: { N8N_PORT: String(port) };
 		const env = await this.env({
-			N8N_PORT: String(port),
+			...portEnv,
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
 			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `${url}/`,
+			WEBHOOK_URL: webhookUrl,
 			N8N_SECURE_COOKIE: 'false',
+			...options.env,
 		});
-		const child = spawn(node, [n8n, 'start'], { cwd: this.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		const server = new N8nServer(url, child);
+		const child = spawn(node, [n8n, command, ...(options.args ?? [])], { cwd: this.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const server = new N8nServer(url, child, options.label ?? `n8n ${command}`);
 		this.servers.add(server);
 		try {
-			await this.timed('n8n start (until ready)', async () => await server.waitUntilReady(90_000));
+			await this.timed(`${server.label} (until ready)`, async () => await server.waitUntilReady(240_000));
 		} catch (error) {
 			await this.stopServer(server);
 			throw error;
@@ -239,9 +269,17 @@ export class N8nHome {
 		return server;
 	}
 
+	/** SIGKILL, as a crash or an OOM kill would end it: no graceful shutdown, jobs left running. */
+	async killServer(server: N8nServer): Promise<void> {
+		this.servers.delete(server);
+		const exited = new Promise<void>((resolve) => (server.process.exitCode !== null || server.process.signalCode !== null ? resolve() : server.process.once('exit', () => resolve())));
+		server.process.kill('SIGKILL');
+		await exited;
+	}
+
 	async stopServer(server: N8nServer): Promise<void> {
 		this.servers.delete(server);
-		await this.timed('n8n stop', async () => await stopProcess(server.process));
+		await this.timed(`${server.label} stop`, async () => await stopProcess(server.process));
 	}
 
 	/** Stops every server started here and deletes the whole folder. */
@@ -267,6 +305,7 @@ export class N8nServer {
 	constructor(
 		readonly url: string,
 		readonly process: ChildProcess,
+		readonly label = 'n8n start',
 	) {
 		const append = (chunk: Buffer) => {
 			this.logText = (this.logText + chunk.toString()).slice(-200_000);

@@ -78,6 +78,14 @@ function node(name: string, type: string, typeVersion: number, parameters: INode
 
 export const manualTrigger = (name = 'Start') => node(name, 'n8n-nodes-base.manualTrigger', 1, {});
 
+/** A production Webhook trigger (POST /webhook/<path>); `responseMode` onReceived answers at once, the run goes on. */
+export const webhookTrigger = (name: string, webhookPath: string, webhookId: string, responseMode: 'onReceived' | 'responseNode' | 'lastNode' = 'onReceived') =>
+	node(name, 'n8n-nodes-base.webhook', 2.1, { httpMethod: 'POST', path: webhookPath, responseMode, options: {} }, { webhookId });
+
+/** A Schedule Trigger firing every `seconds`. */
+export const scheduleTrigger = (name: string, seconds: number) =>
+	node(name, 'n8n-nodes-base.scheduleTrigger', 1.2, { rule: { interval: [{ field: 'seconds', secondsInterval: seconds }] } });
+
 export const recordsNode = (records: IDataObject[], name = CRM_RECORDS_NODE) => node(name, 'n8n-nodes-base.code', 2, { jsCode: crmRecordsCode(records) });
 
 /** Conversation → Create mapping a CRM record (as in the examples); `parameters` are merged over it. */

@@ -20,6 +20,7 @@ import { contactRoutes } from './routes/contacts';
 import { messageRoutes } from './routes/messages';
 import { mediaRoutes } from './routes/media';
 import { webhookRoutes } from './routes/webhooks';
+import { tagRoutes } from './routes/tags';
 import { unimplementedRoutes } from './routes/unimplemented';
 import type { EmulatorConfig, Env, HandlerContext } from './context';
 
@@ -54,7 +55,7 @@ const DEFAULT_CONFIG: EmulatorConfig = { maxUploadBytes: 20 * 1024 * 1024, allow
 
 const ROUTES = [
 	...referenceRoutes, ...createConversationRoutes, ...conversationReadRoutes, ...conversationUpdateRoutes,
-	...contactRoutes, ...messageRoutes, ...mediaRoutes, ...webhookRoutes,
+	...contactRoutes, ...messageRoutes, ...mediaRoutes, ...webhookRoutes, ...tagRoutes,
 ];
 
 interface Dispatched {

@@ -197,6 +197,14 @@ export const properties: INodeProperties[] = [
 				description:
 					'Whether to send custom attribute keys Libredesk does not define. Libredesk silently drops them, so by default such an item fails instead.',
 			},
+			{
+				displayName: 'Guard Against Overlapping Runs',
+				name: 'leaseSyncKeys',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether, with a sync key, each create holds a short lease on its key (a temporary Libredesk tag; the API user needs tags:manage), so that runs overlapping in time (queue mode, a long sync meeting the next schedule) create one conversation per record. Costs three cheap requests per created conversation, none per skipped one.',
+			},
 			...requestOptions,
 		],
 	},

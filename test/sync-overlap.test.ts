@@ -1,0 +1,93 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { LibredeskEmulator } from './emulator';
+import { runNode } from './helpers/engine';
+import { conversationsPerSyncKey, createRequests, credentialsFor, crmRecords, duplicatedKeys, syncParameters, SYNC_ATTRIBUTE } from './helpers/fixtures';
+import { LEASE_PREFIX, leaseName } from '../nodes/Libredesk/actions/conversation/syncLease';
+
+let emulator: LibredeskEmulator;
+
+beforeAll(async () => {
+	emulator = await LibredeskEmulator.start();
+});
+afterAll(async () => {
+	await emulator.stop();
+});
+beforeEach(() => emulator.reset());
+
+const sync = (records: ReturnType<typeof crmRecords>, options: INodeParameters = {}) =>
+	runNode({ credentials: credentialsFor(emulator), items: records, parameters: syncParameters({ options }), onError: 'continueRegularOutput' });
+
+const leaseTags = () => emulator.store.tags.filter((tag) => tag.name.startsWith(LEASE_PREFIX));
+
+describe('Overlapping runs of the same records (Skip If Already Synced)', () => {
+	test('three runs at the same time create one conversation per record; the others report it skipped', async () => {
+		// Slow answers, so that every run's look-up is done before any run's first create.
+		emulator.setLatency(20);
+		const records = crmRecords(40);
+		const runs = await Promise.all([sync(records), sync(records), sync(records)]);
+
+		expect(emulator.store.conversations).toHaveLength(40);
+		expect(duplicatedKeys(emulator)).toEqual([]);
+		const created = runs.flatMap((run) => run.output.filter((item) => item.json.syncStatus === 'created'));
+		expect(created).toHaveLength(40);
+		for (const run of runs) {
+			expect(run.output).toHaveLength(40);
+			expect(run.output.map((item) => item.json.custom_attributes && (item.json.custom_attributes as Record<string, string>)[SYNC_ATTRIBUTE])).toEqual(records.map((record) => record.id));
+		}
+		// Every lease was released.
+		expect(leaseTags()).toEqual([]);
+	});
+
+	test('the same overlap with the guard turned off duplicates (what the lease prevents)', async () => {
+		emulator.setLatency(20);
+		const records = crmRecords(10);
+		await Promise.all([sync(records, { leaseSyncKeys: false }), sync(records, { leaseSyncKeys: false })]);
+		expect(duplicatedKeys(emulator).length).toBeGreaterThan(0);
+		expect(createRequests(emulator).filter((request) => request.method === 'POST')).toHaveLength(20);
+	});
+
+	test('a created record costs three requests more (lease, look again, release); a skipped one none', async () => {
+		const records = crmRecords(10);
+		await sync(records);
+		const tagRequests = emulator.requests.filter((request) => request.path.startsWith('/api/v1/tags'));
+		expect(tagRequests.map((request) => request.method).sort()).toEqual([...Array(10).fill('DELETE'), ...Array(10).fill('POST')]);
+		expect(tagRequests.filter((request) => request.method === 'POST').map((request) => (request.json as { name: string }).name)).toEqual(
+			records.map((record) => leaseName(SYNC_ATTRIBUTE, String(record.id))),
+		);
+
+		emulator.clearRequests();
+		const rerun = await sync(records);
+		expect(rerun.output.every((item) => item.json.syncStatus === 'skipped')).toBe(true);
+		expect(emulator.requests.filter((request) => request.path.startsWith('/api/v1/tags'))).toEqual([]);
+	});
+
+	test('the lease is released whatever the outcome: refused, or unconfirmed (then the next run\'s look-up settles it)', async () => {
+		emulator.faults.add(
+			{ method: 'POST', path: '/api/v1/conversations' },
+			{ type: 'respond', status: 400, body: '{"status":"error","message":"Inbox not found","data":null,"error_type":"InputException"}' },
+			{ times: 1 },
+		);
+		const refused = await sync(crmRecords(1));
+		expect(refused.output[0].json.error).toBeDefined();
+		expect(leaseTags()).toEqual([]);
+
+		emulator.faults.add({ method: 'POST', path: '/api/v1/conversations' }, { type: 'respond', status: 502, body: 'Bad Gateway' }, { times: 1 });
+		const ambiguous = await sync(crmRecords(1), { maxAttempts: 1 });
+		expect(ambiguous.output[0].json.syncStatus).toBe('unconfirmed');
+		expect(leaseTags()).toEqual([]);
+	});
+
+	test('a key without tags:manage fails the item naming the permission, before anything is created', async () => {
+		emulator.faults.add(
+			{ method: 'POST', path: '/api/v1/tags' },
+			{ type: 'respond', status: 403, body: '{"status":"error","message":"Permission denied","data":null,"error_type":"PermissionException"}' },
+			{ times: 2 },
+		);
+		const result = await sync(crmRecords(2));
+		expect(createRequests(emulator)).toHaveLength(0);
+		expect(result.output.map((item) => item.json.error)).toEqual([expect.any(String), expect.any(String)]);
+		expect(JSON.stringify(result.output[0].json)).toMatch(/tags:manage/);
+		expect(conversationsPerSyncKey(emulator).size).toBe(0);
+	});
+});
