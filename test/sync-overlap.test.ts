@@ -3,7 +3,8 @@ import type { INodeParameters } from 'n8n-workflow';
 import { LibredeskEmulator } from './emulator';
 import { runNode } from './helpers/engine';
 import { conversationsPerSyncKey, createRequests, credentialsFor, crmRecords, duplicatedKeys, syncParameters, SYNC_ATTRIBUTE } from './helpers/fixtures';
-import { LEASE_PREFIX, leaseName } from '../nodes/Libredesk/actions/conversation/syncLease';
+import { LEASE_PREFIX, TTL_MS, leaseName } from '../nodes/Libredesk/actions/conversation/syncLease';
+import { now } from './emulator/clock';
 
 let emulator: LibredeskEmulator;
 
@@ -90,4 +91,29 @@ describe('Overlapping runs of the same records (Skip If Already Synced)', () => 
 		expect(JSON.stringify(result.output[0].json)).toMatch(/tags:manage/);
 		expect(conversationsPerSyncKey(emulator).size).toBe(0);
 	});
+
+	test('a lease left by a run that died is taken over once it has not moved for 30 s; the record is then created once', async () => {
+		const stale = { id: emulator.store.nextId('tags'), created_at: now(), updated_at: now(), name: leaseName(SYNC_ATTRIBUTE, 'crm-0') };
+		emulator.store.tags.push(stale);
+		const result = await sync(crmRecords(2));
+		expect(result.output.map((item) => item.json.syncStatus)).toEqual(['created', 'created']);
+		expect(conversationsPerSyncKey(emulator).size).toBe(2);
+		const firstTry = emulator.requests.find((request) => request.method === 'POST' && request.path === '/api/v1/tags' && request.status === 409)!;
+		const takeover = emulator.requests.find((request) => request.method === 'DELETE' && request.path === `/api/v1/tags/${stale.id}`)!;
+		expect(takeover.receivedAt - firstTry.receivedAt).toBeGreaterThanOrEqual(TTL_MS);
+		expect(leaseTags()).toEqual([]);
+	}, 120_000);
+
+	test('a holder renews its lease while its create is slow, even when the run has no free slot (renewals skip the line)', async () => {
+		emulator.faults.add({ method: 'POST', path: '/api/v1/conversations' }, { type: 'delay', ms: 12_000 }, { times: 1 });
+		const result = await sync(crmRecords(1), { concurrencyMode: 'fixed', concurrency: 1 });
+		expect(result.output[0].json.syncStatus).toBe('created');
+		const create = createRequests(emulator)[0];
+		const renewals = emulator.requests.filter((request) => request.method === 'PUT' && request.path.startsWith('/api/v1/tags/'));
+		expect(renewals.length).toBeGreaterThanOrEqual(1);
+		// Sent while the create (the run's only slot) was still waiting for its answer.
+		expect(renewals[0].receivedAt).toBeGreaterThan(create.receivedAt);
+		expect(renewals[0].receivedAt).toBeLessThan(create.receivedAt + 12_000);
+		expect(leaseTags()).toEqual([]);
+	}, 60_000);
 });

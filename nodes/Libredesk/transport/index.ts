@@ -15,6 +15,7 @@ import type { FailureContext } from './errors';
 import { classifyResponse, isTransient, loadSignal, networkOutcome, refusedBeforeHandling, surelyNotDelivered } from './outcome';
 import type { AttemptOutcome } from './outcome';
 import { RequestGate } from './gate';
+import type { GateTurn } from './gate';
 import type { AnswerSignal, ConcurrencyLimit } from './limiter';
 import { RefusedPermissions } from './permissions';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './retry';
@@ -41,7 +42,15 @@ export interface ApiRequest {
 	permission?: string;
 	/** The route checks only `permission`: once refused, no other request of the run needing it is sent. */
 	permissionIsRouteWide?: boolean;
+	/**
+	 * Sent at once, outside the run's line, limit and pauses: only for a held lease's renewal (one small request per
+	 * lease every few seconds), which must never wait behind the run's own queue or a proxy's Retry-After.
+	 */
+	outsideGate?: boolean;
 }
+
+/** The turn of a request sent outside the gate: nothing to count. */
+const UNGATED_TURN: GateTurn = { paced: false, answered: () => undefined };
 
 interface PolicyState extends RequestPolicy {
 	credentials: ICredentialDataDecryptedObject;
@@ -94,7 +103,7 @@ function knownRefusal(policy: RequestPolicy, request: ApiRequest): AttemptOutcom
 async function sendOnce(ctx: LibredeskContext, policy: RequestPolicy, request: ApiRequest): Promise<AttemptOutcome> {
 	const before = knownRefusal(policy, request);
 	if (before) return before;
-	const turn = await policy.gate.enter(requestKind(request.method, request.path));
+	const turn = request.outsideGate ? UNGATED_TURN : await policy.gate.enter(requestKind(request.method, request.path));
 	const meanwhile = knownRefusal(policy, request);
 	if (meanwhile) {
 		turn.answered('ignore', true);

@@ -65,19 +65,20 @@ export class SyncLeases {
 		try {
 			return await work();
 		} finally {
-			stopRenewing();
+			await stopRenewing();
 			// A failed release only makes the next run wait for the lease to go stale.
 			await this.request<boolean>(itemIndex, 'DELETE', `/api/v1/tags/${tag.id}`).catch(() => undefined);
 		}
 	}
 
-	private async request<T>(itemIndex: number, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: IDataObject): Promise<T> {
+	private async request<T>(itemIndex: number, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: IDataObject, outsideGate = false): Promise<T> {
 		return await libredeskRequest.call<IExecuteFunctions, Parameters<typeof libredeskRequest>, Promise<T>>(this.ctx, this.policy, {
 			method,
 			path,
 			body,
 			itemIndex,
 			permission: 'tags:manage',
+			outsideGate,
 		});
 	}
 
@@ -130,9 +131,14 @@ export class SyncLeases {
 		return await this.listing.tags;
 	}
 
-	/** Renews the lease every RENEW_MS until the function it returns is called (the loop ends within a slice). */
-	private renew(itemIndex: number, tag: Tag): () => void {
+	/**
+	 * Renews the lease every RENEW_MS, outside the run's request line (a run waiting on a Retry-After or a long queue
+	 * must not let a lease it holds look stale), until the function it returns is called; that waits for a renewal
+	 * still in flight, so that none is sent after the lease's release.
+	 */
+	private renew(itemIndex: number, tag: Tag): () => Promise<void> {
 		let stopped = false;
+		let inFlight: Promise<unknown> | undefined;
 		void (async () => {
 			let last = Date.now();
 			while (!stopped) {
@@ -140,11 +146,14 @@ export class SyncLeases {
 				if (stopped || Date.now() - last < RENEW_MS) continue;
 				last = Date.now();
 				// A failure here (e.g. the lease was taken over) cannot stop a create already sent; the next run's look-up sees it.
-				await this.request<Tag>(itemIndex, 'PUT', `/api/v1/tags/${tag.id}`, { name: tag.name }).catch(() => undefined);
+				inFlight = this.request<Tag>(itemIndex, 'PUT', `/api/v1/tags/${tag.id}`, { name: tag.name }, true).catch(() => undefined);
+				await inFlight;
+				inFlight = undefined;
 			}
 		})();
-		return () => {
+		return async () => {
 			stopped = true;
+			await inFlight;
 		};
 	}
 }
