@@ -185,8 +185,9 @@ describe('Skip If Already Synced', () => {
 		const listCalls = emulator.requests.filter((request) => request.path === '/api/v1/conversations/all').length;
 		expect(createRequests(emulator)).toHaveLength(0);
 		expect(listCalls).toBeLessThanOrEqual(2);
-		// One list call per 100 contacts plus one read per existing conversation (its custom attributes).
-		expect(rerunRequests / records.length).toBeLessThanOrEqual(1.02);
+		// One list call per 100 contacts plus one read per existing conversation (its custom attributes), and the
+		// run's set-up: definitions, inboxes, one tag list (leases left by a dead run are tidied; sync-overlap.test.ts).
+		expect(rerunRequests / records.length).toBeLessThanOrEqual(1.025);
 
 		emulator.clearRequests();
 		const grown = await sync([...records, ...crmRecords(210).slice(200)]);

@@ -69,13 +69,15 @@ type SyncAttempt = CreateResult | { status: 'createdByAnotherRun'; data: IDataOb
  */
 async function createLeased(sync: SyncSettings, leases: SyncLeases, itemIndex: number, create: () => Promise<CreateResult>): Promise<SyncAttempt> {
 	const target = sync.keys.get(itemIndex)!;
+	const lookAgain = async (): Promise<SyncAttempt | undefined> => {
+		const existing = await sync.index.recheck(target);
+		return existing ? { status: 'createdByAnotherRun', data: existing } : undefined;
+	};
 	return await leases.hold(
 		itemIndex,
 		target.syncKey,
-		async (): Promise<SyncAttempt> => {
-			const existing = await sync.index.recheck(target);
-			return existing ? { status: 'createdByAnotherRun', data: existing } : await create();
-		},
+		async (): Promise<SyncAttempt> => (await lookAgain()) ?? (await create()),
+		lookAgain,
 	);
 }
 
@@ -87,7 +89,10 @@ async function createLeased(sync: SyncSettings, leases: SyncLeases, itemIndex: n
 export async function syncOne(this: IExecuteFunctions, itemIndex: number, sync: SyncSettings, create: () => Promise<CreateResult>): Promise<IDataObject> {
 	const { syncKey, email } = sync.keys.get(itemIndex)!;
 	const existing = sync.index.find(syncKey);
-	if (existing) return { ...existing, syncStatus: 'skipped' };
+	if (existing) {
+		await sync.leases?.clearLeftOver(itemIndex, syncKey);
+		return { ...existing, syncStatus: 'skipped' };
+	}
 	const claim = sync.claims.get(syncKey);
 	if (claim) {
 		try {

@@ -57,10 +57,16 @@ export class SyncLeases {
 		this.maxWaitMs = TTL_MS + policy.maxAttempts * (policy.timeoutMs + policy.maxWaitMs);
 	}
 
-	/** Runs `work` while holding the sync key's lease, then releases it (a run that dies leaves it to go stale). */
-	async hold<T>(itemIndex: number, syncKey: string, work: () => Promise<T>): Promise<T> {
+	/**
+	 * Runs `work` while holding the sync key's lease, then releases it (a run that dies leaves it to go stale).
+	 * When another run held the lease, `lookAgain` runs once it is gone: what it finds (the other run's record)
+	 * is the outcome, without taking the lease.
+	 */
+	async hold<T>(itemIndex: number, syncKey: string, work: () => Promise<T>, lookAgain: () => Promise<T | undefined>): Promise<T> {
 		const name = leaseName(this.attribute, syncKey);
-		const tag = await this.acquire(itemIndex, name);
+		const acquired = await this.acquire(itemIndex, name, lookAgain);
+		if (!('tag' in acquired)) return acquired.found;
+		const { tag } = acquired;
 		const stopRenewing = this.renew(itemIndex, tag);
 		try {
 			return await work();
@@ -82,15 +88,30 @@ export class SyncLeases {
 		});
 	}
 
-	private async acquire(itemIndex: number, name: string): Promise<Tag> {
+	/**
+	 * A record found by the run's look-up: a lease left on its key by a run that died is deleted (by id; the
+	 * conversation exists, so no holder can still need it). One tag list per run, shared with waiting items.
+	 */
+	async clearLeftOver(itemIndex: number, syncKey: string): Promise<void> {
+		const name = leaseName(this.attribute, syncKey);
+		// Tidying only: a failure leaves the tag for a later run, and never fails the item.
+		const left = (await this.tags(itemIndex, 0).catch(() => [])).find((tag) => tag.name === name);
+		if (left) await this.request<boolean>(itemIndex, 'DELETE', `/api/v1/tags/${left.id}`).catch(() => undefined);
+	}
+
+	private async acquire<T>(itemIndex: number, name: string, lookAgain: () => Promise<T | undefined>): Promise<{ tag: Tag } | { found: T }> {
 		const started = Date.now();
 		let seen: { id: number; updatedAt: string; since: number } | undefined;
 		let poll = FIRST_POLL_MS;
-		for (;;) {
+		for (let attempt = 0; ; attempt++) {
+			if (attempt > 0) {
+				const found = await lookAgain();
+				if (found !== undefined) return { found };
+			}
 			const created = await this.request<Tag>(itemIndex, 'POST', '/api/v1/tags', { name }).catch(async (error: unknown) =>
 				httpCode(error) === '409' ? undefined : await Promise.reject(error),
 			);
-			if (created) return created;
+			if (created) return { tag: created };
 			// Held by another run: wait until it is gone or stale. The first list must be newer than the 409.
 			let notBefore = Date.now();
 			for (;;) {
