@@ -182,10 +182,10 @@ export class N8nHome {
 	}
 
 	/** One n8n CLI command; throws with its output unless it exits 0 (or `allowFailure`). */
-	private async cli(step: string, args: string[], allowFailure = false): Promise<CommandResult> {
+	private async cli(step: string, args: string[], allowFailure = false, timeoutMs = 180_000): Promise<CommandResult> {
 		const { node, n8n } = n8nBinary();
 		const env = await this.env();
-		const result = await this.timed(step, async () => await runCommand(node, [n8n, ...args], { cwd: this.root, env, timeoutMs: 180_000 }));
+		const result = await this.timed(step, async () => await runCommand(node, [n8n, ...args], { cwd: this.root, env, timeoutMs }));
 		if (result.code !== 0 && !allowFailure) {
 			throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
 		}
@@ -219,8 +219,9 @@ export class N8nHome {
 	}
 
 	/** `n8n execute --id --rawOutput`: runs from the Manual Trigger and returns the parsed execution. */
-	async execute(workflowId: string): Promise<Execution> {
-		const result = await this.cli(`n8n execute ${workflowId}`, ['execute', `--id=${workflowId}`, '--rawOutput'], true);
+	/** `timeoutMs`: how long the CLI may take (3 min by default; the bench's 1,000-record syncs on a real server take longer). */
+	async execute(workflowId: string, timeoutMs?: number): Promise<Execution> {
+		const result = await this.cli(`n8n execute ${workflowId}`, ['execute', `--id=${workflowId}`, '--rawOutput'], true, timeoutMs);
 		const output = `${result.stdout}\n${result.stderr}`;
 		const run = parseExecutionOutput(result.stdout);
 		if (!run) throw new Error(`n8n execute --id=${workflowId} printed no execution (exit ${result.code}):\n${output}`);

@@ -7,7 +7,7 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import { LEASE_PREFIX } from '../../nodes/Libredesk/actions/conversation/syncLease';
+import { LOCK_PREFIX } from '../../nodes/Libredesk/actions/conversation/syncLock';
 import { RealLibredesk } from '../helpers/real-libredesk';
 import { LIBREDESK_CREDENTIAL_TYPE } from './n8n';
 import { waitFor } from './process';
@@ -68,7 +68,7 @@ async function conversationsPerRecord(prefix: string): Promise<Map<string, numbe
 
 async function leaseTags(): Promise<string[]> {
 	const tags = await real.data<Array<{ name: string }>>('get', '/api/v1/tags');
-	return tags.map((tag) => tag.name).filter((name) => name.startsWith(LEASE_PREFIX));
+	return tags.map((tag) => tag.name).filter((name) => name.startsWith(LOCK_PREFIX));
 }
 
 async function libredeskWebhooksTo(url: string): Promise<Array<{ id: number; url: string; is_active: boolean }>> {

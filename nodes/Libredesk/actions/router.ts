@@ -52,11 +52,11 @@ async function scopeFor(ctx: IExecuteFunctions): Promise<RunScope> {
 }
 
 /** Prepares the run, then each item: in order, `scope.concurrency` at a time; Continue On Fail per item. */
-async function runItems(this: IExecuteFunctions, operation: Operation, items: INodeExecutionData[], scope: RunScope): Promise<INodeExecutionData[][]> {
+async function runItems(this: IExecuteFunctions, operation: Operation, items: INodeExecutionData[], scope: RunScope, prepared: { batch?: unknown }): Promise<INodeExecutionData[][]> {
 	const continueOnFail = this.continueOnFail();
 	let batch: unknown;
 	try {
-		batch = await operation.prepare?.call(this, items.length, scope);
+		batch = prepared.batch = await operation.prepare?.call(this, items.length, scope);
 	} catch (error) {
 		if (!continueOnFail) throw asNodeError(this, error as Error);
 		return [items.map((_, itemIndex) => errorItem(this, error as Error, itemIndex))];
@@ -123,11 +123,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 	}
 	const scope = await scopeFor(this);
+	const prepared: { batch?: unknown } = {};
 	try {
-		return await runItems.call(this, operation, this.getInputData(), scope);
+		return await runItems.call(this, operation, this.getInputData(), scope, prepared);
 	} finally {
 		// A run that stopped at an error may still have look-ups queued: none is sent after the node returns.
 		await scope.policy.gate.finish();
+		await operation.finish?.call(this, prepared.batch);
 		const { concurrency } = scope.policy.gate;
 		if (concurrency instanceof AdaptiveLimit) {
 			this.logger.debug('Libredesk: adaptive concurrency', { settledLimit: concurrency.settled, peakLimit: Math.round(concurrency.peak), maxLimit: scope.concurrency });

@@ -20,5 +20,7 @@ export interface Operation<Batch = unknown> {
 	execute(this: IExecuteFunctions, itemIndex: number, scope: RunScope, batch: Batch): Promise<IDataObject | IDataObject[]>;
 	/** The run stopped at an error (Continue On Fail off): what the error should tell about every item. */
 	tellStop?(this: IExecuteFunctions, story: RunStory, batch: Batch | undefined): string;
+	/** After the run, whatever happened, once none of its requests is in flight (e.g. a lock is released). */
+	finish?(this: IExecuteFunctions, batch: Batch | undefined): Promise<void>;
 }
 

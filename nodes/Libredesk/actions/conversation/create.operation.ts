@@ -199,11 +199,11 @@ export const properties: INodeProperties[] = [
 			},
 			{
 				displayName: 'Guard Against Overlapping Runs',
-				name: 'leaseSyncKeys',
+				name: 'guardOverlappingRuns',
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether, with a sync key, each create holds a short lease on its key (a temporary Libredesk tag; the API user needs tags:manage), so that runs overlapping in time (queue mode, a long sync meeting the next schedule) create one conversation per record. Costs three cheap requests per created conversation, none per skipped one.',
+					'Whether, with a sync key, a run holds a lock (a temporary Libredesk tag; the API user needs tags:manage) from its look-up to its end, so that runs overlapping in time (queue mode, a long sync meeting the next schedule) create one conversation per record: a second run waits for the first, then skips what it created. Costs two requests per run.',
 			},
 			...requestOptions,
 		],
@@ -315,7 +315,16 @@ export const create: Operation<CreateBatch> = {
 	tellStop(story, batch) {
 		return tellCreateStop(story, batch?.sync !== undefined);
 	},
+
+	async finish(batch) {
+		await finishCreate(batch);
+	},
 };
+
+/** The run's end (its requests all answered): the lock on overlapping runs is released. */
+export async function finishCreate(batch: CreateBatch | undefined): Promise<void> {
+	await batch?.sync?.lock?.release();
+}
 
 /** The Sync Key Attribute parameter, which must be set. */
 export function syncAttributeOf(ctx: IExecuteFunctions): string {
@@ -341,6 +350,8 @@ export function syncAttributeOf(ctx: IExecuteFunctions): string {
 export async function prepareCreate(this: IExecuteFunctions, itemCount: number, scope: RunScope, attribute?: string, check?: ItemCheck): Promise<CreateBatch> {
 	const references = new CreateReferences(this, scope, scope.options.allowUnknownAttributes === true);
 	const sync = attribute ? startSync.call(this, scope, attribute, await references.definitions()) : undefined;
+	// Before any look-up: no other run may create one of this run's records between its look-up and its create.
+	await sync?.lock?.acquire();
 	const slots = Array.from({ length: itemCount }, () => deferred<ItemRequest>());
 	const allBeforeFirst = !sync && !this.continueOnFail();
 	const production = produceRequests.call(this, slots, {

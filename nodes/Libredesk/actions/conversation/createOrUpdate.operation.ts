@@ -11,7 +11,7 @@ import { attributeMapper, customAttributeFields, fetchAttributeDefinitions, mapp
 import { KnownNames, notInLibredesk } from '../reference';
 import { items, tellStory } from '../runStory';
 import type { Operation, RunScope } from '../types';
-import { executeCreate, prepareCreate, properties as createProperties, syncAttributeOf } from './create.operation';
+import { executeCreate, finishCreate, prepareCreate, properties as createProperties, syncAttributeOf } from './create.operation';
 import type { CreateBatch } from './create.operation';
 import type { ItemRequest } from './createItemRequest';
 import { readConversation } from './get.operation';
@@ -191,5 +191,9 @@ export const createOrUpdate: Operation<UpsertBatch> = {
 		const withStatus = (status: string) => [...story.done].filter(([, records]) => records[0]?.syncStatus === status).map(([itemIndex]) => itemIndex);
 		const done = ['created', 'updated', 'unchanged', 'unconfirmed'].map((status) => `${status[0].toUpperCase()}${status.slice(1)}: ${items(withStatus(status))}.`).join(' ');
 		return `${tellStory(story, done)} Running the workflow again is safe: what exists is found by its sync key and only updated where it differs.`;
+	},
+
+	async finish(batch) {
+		await finishCreate(batch?.create);
 	},
 };

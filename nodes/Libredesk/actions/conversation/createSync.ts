@@ -5,7 +5,7 @@ import type { AttributeDefinition } from '../../request/attributeValues';
 import type { CreateResult } from '../../transport';
 import type { RunScope } from '../types';
 import type { ItemRequest } from './createItemRequest';
-import { SyncLeases } from './syncLease';
+import { SyncLock } from './syncLock';
 import { SyncIndex } from './syncLookup';
 import type { SyncTarget } from './syncLookup';
 
@@ -17,13 +17,13 @@ export interface SyncSettings {
 	keys: Map<number, SyncTarget>;
 	/** Sync key → the item of the run that creates it; later items with the key share its result. */
 	claims: Map<string, { itemIndex: number; result: Promise<IDataObject> }>;
-	/** Across runs: a lease per sync key around look-again-then-create (off: runs must not overlap). */
-	leases?: SyncLeases;
+	/** Across runs: held from before the look-ups to the run's end (off: runs of the same records must not overlap). */
+	lock?: SyncLock;
 }
 
 /** Checks the sync key attribute before anything else, and sets up the look-up the items are added to. */
 export function startSync(this: IExecuteFunctions, scope: RunScope, attribute: string, definitions: AttributeDefinition[]): SyncSettings {
-	const leaseOn = scope.options.leaseSyncKeys !== false;
+	const guardOn = scope.options.guardOverlappingRuns !== false;
 	const known = definitions.map((definition) => definition.key);
 	if (!known.includes(attribute)) {
 		throw new NodeOperationError(this.getNode(), `Sync Key Attribute "${attribute}" is not defined for conversations in Libredesk`, {
@@ -35,7 +35,7 @@ export function startSync(this: IExecuteFunctions, scope: RunScope, attribute: s
 		index: new SyncIndex(this, scope.policy, attribute),
 		keys: new Map(),
 		claims: new Map(),
-		leases: leaseOn ? new SyncLeases(this, scope.policy, attribute) : undefined,
+		lock: guardOn ? new SyncLock(this, scope.policy, attribute) : undefined,
 	};
 }
 
@@ -58,29 +58,6 @@ function unconfirmedOutput(syncKey: string, contactEmail: string, result: Extrac
 	};
 }
 
-/** A create's outcome (`found`: this run's create, seen after an unclear answer), or another run's conversation. */
-type SyncAttempt = CreateResult | { status: 'createdByAnotherRun'; data: IDataObject };
-
-/**
- * Under the key's lease: another run may have created the conversation since this run's look-up, so look again
- * (only the contact's conversations not read before), and create only if it is still missing. The lease is
- * released afterwards whatever the outcome: an unconfirmed create is then for an overlapping run what it is for
- * the next scheduled one (its look-up finds the conversation if it arrived).
- */
-async function createLeased(sync: SyncSettings, leases: SyncLeases, itemIndex: number, create: () => Promise<CreateResult>): Promise<SyncAttempt> {
-	const target = sync.keys.get(itemIndex)!;
-	const lookAgain = async (): Promise<SyncAttempt | undefined> => {
-		const existing = await sync.index.recheck(target);
-		return existing ? { status: 'createdByAnotherRun', data: existing } : undefined;
-	};
-	return await leases.hold(
-		itemIndex,
-		target.syncKey,
-		async (): Promise<SyncAttempt> => (await lookAgain()) ?? (await create()),
-		lookAgain,
-	);
-}
-
 /**
  * With sync on: skip what exists, let the first item of a key create, and the others share its result. A
  * create whose fate is unknown is output as `unconfirmed`, never sent again: the next run creates it only if
@@ -89,10 +66,7 @@ async function createLeased(sync: SyncSettings, leases: SyncLeases, itemIndex: n
 export async function syncOne(this: IExecuteFunctions, itemIndex: number, sync: SyncSettings, create: () => Promise<CreateResult>): Promise<IDataObject> {
 	const { syncKey, email } = sync.keys.get(itemIndex)!;
 	const existing = sync.index.find(syncKey);
-	if (existing) {
-		await sync.leases?.clearLeftOver(itemIndex, syncKey);
-		return { ...existing, syncStatus: 'skipped' };
-	}
+	if (existing) return { ...existing, syncStatus: 'skipped' };
 	const claim = sync.claims.get(syncKey);
 	if (claim) {
 		try {
@@ -102,11 +76,9 @@ export async function syncOne(this: IExecuteFunctions, itemIndex: number, sync: 
 			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: not created because item ${claim.itemIndex} with the same sync key "${syncKey}" failed: ${(error as Error).message}`, { itemIndex });
 		}
 	}
-	const attempt: Promise<SyncAttempt> = sync.leases ? createLeased(sync, sync.leases, itemIndex, create) : create();
-	const result = attempt.then((outcome) => {
-		if (outcome.status === 'unconfirmed') return unconfirmedOutput(syncKey, email, outcome);
-		return { ...outcome.data, syncStatus: outcome.status === 'createdByAnotherRun' ? 'skipped' : 'created' };
-	});
+	const result = create().then((outcome) =>
+		outcome.status === 'unconfirmed' ? unconfirmedOutput(syncKey, email, outcome) : { ...outcome.data, syncStatus: 'created' },
+	);
 	sync.claims.set(syncKey, { itemIndex, result });
 	return await result;
 }
