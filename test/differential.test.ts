@@ -491,6 +491,18 @@ const CASES: Case[] = [
 	{ name: 'token without a space', method: 'GET', path: '/api/v1/agents/me', as: 'tokenNoSpace', values: (d, s) => fixtureName(s, 'agent', d.id) },
 	{ name: 'Basic with an empty secret', method: 'GET', path: '/api/v1/agents/me', as: 'basicKeyOnly' },
 	{ name: 'trailing slash', method: 'GET', path: '/api/v1/tags/' },
+
+	// Tag administration: the primitives of the lock against overlapping runs (syncLock.ts).
+	{ name: 'tag create (a run takes the lock)', method: 'POST', path: '/api/v1/tags', json: { name: `n8n-sync-lock-${RUN}` }, values: (d) => d.name, save: (d, s) => (s.saved.lock = { id: d.id, updatedAt: d.updated_at }) },
+	{ name: 'tag create of a taken name (the lock is held: 409)', method: 'POST', path: '/api/v1/tags', json: { name: `n8n-sync-lock-${RUN}` } },
+	{ name: 'tag create with an empty name', method: 'POST', path: '/api/v1/tags', json: { name: '' } },
+	{
+		name: 'tag PUT of the same name (a renewal moves updated_at)', method: 'PUT', path: (s) => `/api/v1/tags/${String((s.saved.lock as Json).id)}`, json: { name: `n8n-sync-lock-${RUN}` },
+		values: (d, s) => ({ name: d.name, moved: d.updated_at !== (s.saved.lock as Json).updatedAt }),
+	},
+	{ name: 'tag PUT of an unknown id', method: 'PUT', path: '/api/v1/tags/987654', json: { name: `nobody-${RUN}` } },
+	{ name: 'tag DELETE (the lock is released)', method: 'DELETE', path: (s) => `/api/v1/tags/${String((s.saved.lock as Json).id)}`, then: { method: 'GET', path: '/api/v1/tags', values: (d) => d.some((t: Json) => t.name === `n8n-sync-lock-${RUN}`) } },
+	{ name: 'tag DELETE again (by id: idempotent)', method: 'DELETE', path: (s) => `/api/v1/tags/${String((s.saved.lock as Json).id)}`, values: (d) => d },
 	{ name: 'create with custom_attributes not an object', method: 'POST', path: '/api/v1/conversations', json: (s) => create(s, { custom_attributes: 'x' }) },
 	{ name: 'create with a text/plain JSON body', method: 'POST', path: '/api/v1/conversations', raw: { contentType: 'text/plain', body: (s) => JSON.stringify(create(s)) } },
 	{
