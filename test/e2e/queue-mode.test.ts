@@ -66,7 +66,7 @@ async function conversationsPerRecord(prefix: string): Promise<Map<string, numbe
 	return counts;
 }
 
-async function leaseTags(): Promise<string[]> {
+async function lockTags(): Promise<string[]> {
 	const tags = await real.data<Array<{ name: string }>>('get', '/api/v1/tags');
 	return tags.map((tag) => tag.name).filter((name) => name.startsWith(LOCK_PREFIX));
 }
@@ -179,7 +179,7 @@ describe('real n8n in queue mode (main + 2 workers + webhook processor)', () => 
 	);
 
 	test(
-		'three overlapping executions syncing the same 200 records: 200 conversations, no duplicate, no lease left',
+		'three overlapping executions syncing the same 200 records: 200 conversations, no duplicate, no lock left',
 		async () => {
 			const started = Date.now();
 			const answers = await Promise.all([1, 2, 3].map(async () => await postWebhook('queue-overlap')));
@@ -192,7 +192,7 @@ describe('real n8n in queue mode (main + 2 workers + webhook processor)', () => 
 			const perRecord = await conversationsPerRecord('overlap');
 			expect(perRecord.size).toBe(200);
 			expect([...perRecord].filter(([, count]) => count > 1)).toEqual([]);
-			expect(await leaseTags()).toEqual([]);
+			expect(await lockTags()).toEqual([]);
 			console.log(
 				`queue mode overlap: 3 executions × 200 records → ${perRecord.size} conversations, 0 duplicates, ${seconds.toFixed(1)} s; run by ${workers.join(', ')}`,
 			);
@@ -231,7 +231,7 @@ describe('real n8n in queue mode (main + 2 workers + webhook processor)', () => 
 	);
 
 	test(
-		'a worker killed mid-sync loses nothing: its leases go stale and the next run completes the records, once each',
+		'a worker killed mid-sync loses nothing: its lock goes stale and the next run completes the records, once each',
 		async () => {
 			expect((await postWebhook('queue-killed')).status).toBe(200);
 			const running = await waitFor(
@@ -240,7 +240,7 @@ describe('real n8n in queue mode (main + 2 workers + webhook processor)', () => 
 					const [execution] = (await cluster!.executions(KILLED)).filter((candidate) => candidate.status === 'running');
 					if (!execution || cluster!.ranBy(execution.id).length === 0) return undefined;
 					const created = (await conversationsPerRecord('killed')).size;
-					return created >= 40 && (await leaseTags()).length > 0 ? { execution, created } : undefined;
+					return created >= 40 && (await lockTags()).length > 0 ? { execution, created } : undefined;
 				},
 				120_000,
 				250,
@@ -249,7 +249,7 @@ describe('real n8n in queue mode (main + 2 workers + webhook processor)', () => 
 			const victim = cluster!.workers.find((worker) => worker.label === victimLabel)!;
 			await cluster!.home.killServer(victim);
 			cluster!.workers.splice(cluster!.workers.indexOf(victim), 1);
-			const leftBehind = await leaseTags();
+			const leftBehind = await lockTags();
 			const createdBeforeKill = (await conversationsPerRecord('killed')).size;
 			expect(leftBehind.length).toBeGreaterThan(0);
 			expect(createdBeforeKill).toBeLessThan(200);
@@ -268,9 +268,9 @@ describe('real n8n in queue mode (main + 2 workers + webhook processor)', () => 
 			const perRecord = await conversationsPerRecord('killed');
 			expect(perRecord.size).toBe(200);
 			expect([...perRecord].filter(([, count]) => count > 1)).toEqual([]);
-			await waitFor('every lease to be released', async () => ((await leaseTags()).length === 0 ? true : undefined), 60_000);
+			await waitFor('the lock to be released', async () => ((await lockTags()).length === 0 ? true : undefined), 60_000);
 			console.log(
-				`queue mode killed worker: killed with ${createdBeforeKill}/200 created and ${leftBehind.length} leases held; the next run finished in ${seconds.toFixed(1)} s → 200 conversations, 0 duplicates`,
+				`queue mode killed worker: killed with ${createdBeforeKill}/200 created and ${leftBehind.length} lock tag(s) held; the next run finished in ${seconds.toFixed(1)} s → 200 conversations, 0 duplicates`,
 			);
 		},
 		TEST_TIMEOUT_MS,
