@@ -8,6 +8,7 @@
  * working in the helpdesk. Everything the sync clients send goes through a loopback counting proxy, which sees how
  * many requests are in flight at the server (bench only; the node is not changed for it).
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios from 'axios';
@@ -24,12 +25,14 @@ const RECORDS = QUICK ? 150 : 500;
 const NODE_RECORDS = QUICK ? 150 : 1000;
 const CURVE_RECORDS = QUICK ? 100 : 300;
 const SWEEP_RECORDS = QUICK ? 30 : 60;
-const SWEEP = [1, 4, 8, 16, 32];
+const SWEEP = [1, 2, 3, 4, 8, 16, 32];
 const FIXED = [8, 32, 64];
 const READ_EVERY_MS = 200;
+/** Another client's reads with nothing else going on, right before each variant (the database has grown by then). */
+const IDLE_MS = QUICK ? 3000 : 5000;
 
 /** A loopback proxy in front of the server that counts the requests in flight through it. */
-class CountingProxy {
+export class CountingProxy {
 	private inFlight = 0;
 	/** [arrival ms, in flight at arrival (itself included)] of every request since the last mark. */
 	arrivals: Array<[number, number]> = [];
@@ -89,7 +92,7 @@ class CountingProxy {
 }
 
 /** Another client: an agent's conversation list, one read every READ_EVERY_MS, straight to the server. */
-class Reader {
+export class Reader {
 	readonly reads: Array<{ at: number; ms: number }> = [];
 	private running = true;
 	private readonly done: Promise<void>;
@@ -118,6 +121,51 @@ class Reader {
 	}
 }
 
+/** CPU time of the server's processes and of n8n (from /proc), sampled so that a variant's own share can be read. */
+class CpuMeter {
+	private readonly samples: Array<{ at: number } & CpuTimes> = [];
+	private readonly timer: NodeJS.Timeout;
+
+	constructor() {
+		this.timer = setInterval(() => this.samples.push({ at: Date.now(), ...CpuMeter.now() }), 250);
+	}
+
+	/** CPU ms of each process group spent between two times (the nearest samples inside them). */
+	between(from: number, to: number): CpuTimes {
+		const first = this.samples.find((sample) => sample.at >= from);
+		const last = [...this.samples].reverse().find((sample) => sample.at <= to);
+		if (!first || !last || last.at <= first.at) return { libredesk: 0, postgres: 0, n8n: 0 };
+		return { libredesk: last.libredesk - first.libredesk, postgres: last.postgres - first.postgres, n8n: last.n8n - first.n8n };
+	}
+
+	stop(): void {
+		clearInterval(this.timer);
+	}
+
+	private static now(): CpuTimes {
+		const times = { libredesk: 0, postgres: 0, n8n: 0 };
+		for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+			try {
+				const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+				const group = /libredesk --config/.test(command) ? 'libredesk' : /^postgres/.test(command) ? 'postgres' : /n8n.* execute/.test(command) ? 'n8n' : undefined;
+				if (!group) continue;
+				const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+				// utime + stime + the same of its ended children (PostgreSQL's backends), in clock ticks of 10 ms.
+				times[group] += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+			} catch {
+				// The process ended between the listing and the read.
+			}
+		}
+		return times;
+	}
+}
+
+export interface CpuTimes {
+	libredesk: number;
+	postgres: number;
+	n8n: number;
+}
+
 export interface Latency {
 	p50: number;
 	p95: number;
@@ -128,6 +176,12 @@ function percentile(values: number[], share: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
 }
+
+const perRecord = (times: CpuTimes, records: number): CpuTimes => ({
+	libredesk: round(times.libredesk / records, 0),
+	postgres: round(times.postgres / records, 0),
+	n8n: round(times.n8n / records, 0),
+});
 
 function latency(values: number[]): Latency {
 	return { p50: round(percentile(values, 0.5), 0), p95: round(percentile(values, 0.95), 0), reads: values.length };
@@ -140,8 +194,11 @@ export interface VariantResult {
 	/** Requests in flight at the server (counted at the proxy) after the first fifth of the run: median and max. */
 	inFlight: { median: number; max: number };
 	requests: number;
-	/** Another client's reads during the run. */
+	/** Another client's reads during the run, and right before it with nothing else going on. */
 	reader: Latency;
+	idle: Latency;
+	/** CPU ms per record: the server, its database, n8n. */
+	cpuPerRecord: CpuTimes;
 	created?: number;
 }
 
@@ -153,7 +210,7 @@ export interface RealServerResults {
 	rerun: VariantResult & { requestsPerRecord: number; timeRatio: number; created: number };
 	httpRequest: VariantResult;
 	fixed: Record<string, VariantResult>;
-	ratios: { nodeVsRaw: number; readerP95VsIdle: number; httpRequestVsRaw: number };
+	ratios: { nodeVsRaw: number; nodeVsRawSameInFlight: number; readerP95VsIdle: number; httpRequestVsRaw: number };
 }
 
 async function rawCreates(url: string, admin: { apiKey: string; apiSecret: string }, inbox: number, prefix: string, count: number, concurrency: number): Promise<void> {
@@ -181,6 +238,7 @@ export async function realServerBench(): Promise<RealServerResults> {
 	const proxy = await CountingProxy.start(real.url);
 	const home = await N8nHome.prepare();
 	let reader: Reader | undefined;
+	const cpu = new CpuMeter();
 	try {
 		const sync = nodeParameters({}, true);
 		const variants = {
@@ -198,6 +256,9 @@ export async function realServerBench(): Promise<RealServerResults> {
 		console.log(`  another client's list read, idle: p50 ${idle.p50} ms, p95 ${idle.p95} ms (${idle.reads} reads)`);
 
 		const measure = async (records: number, run: () => Promise<number | undefined>): Promise<VariantResult> => {
+			const idleFrom = Date.now();
+			await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+			const idleBefore = reader!.between(idleFrom, Date.now());
 			proxy.mark();
 			const started = Date.now();
 			const ownSeconds = await run();
@@ -211,11 +272,13 @@ export async function realServerBench(): Promise<RealServerResults> {
 				inFlight: { median: percentile(settled, 0.5), max: Math.max(...settled) },
 				requests: proxy.requests,
 				reader: reader!.between(first, proxy.answeredAt),
+				idle: idleBefore,
+				cpuPerRecord: perRecord(cpu.between(first, proxy.answeredAt), records),
 			};
 		};
 		const show = (name: string, result: VariantResult) =>
 			console.log(
-				`  ${name.padEnd(22)} ${result.records} in ${result.seconds} s = ${result.perSecond}/s; in flight at the server median ${result.inFlight.median} (max ${result.inFlight.max}); another client's read p50 ${result.reader.p50} / p95 ${result.reader.p95} ms`,
+				`  ${name.padEnd(22)} ${result.records} in ${result.seconds} s = ${result.perSecond}/s; in flight at the server median ${result.inFlight.median} (max ${result.inFlight.max}); another client's read p50 ${result.reader.p50} / p95 ${result.reader.p95} ms (idle before ${result.idle.p95}: ×${round(result.reader.p95 / result.idle.p95)}); CPU ms per record: Libredesk ${result.cpuPerRecord.libredesk}, PostgreSQL ${result.cpuPerRecord.postgres}, n8n ${result.cpuPerRecord.n8n}`,
 			);
 		const inN8n = async (workflowId: string) => {
 			const execution = await home.execute(workflowId, 900_000);
@@ -267,11 +330,14 @@ export async function realServerBench(): Promise<RealServerResults> {
 			fixed,
 			ratios: {
 				nodeVsRaw: round(node.perSecond / rawBest.perSecond),
-				readerP95VsIdle: round(node.reader.p95 / idle.p95),
+				// The raw client at the node's own gentleness: the sweep level nearest the node's median in flight.
+				nodeVsRawSameInFlight: round(node.perSecond / sweep[SWEEP.reduce((a, b) => (Math.abs(b - node.inFlight.median) < Math.abs(a - node.inFlight.median) ? b : a))].perSecond),
+				readerP95VsIdle: round(node.reader.p95 / node.idle.p95),
 				httpRequestVsRaw: round(httpRequest.perSecond / rawBest.perSecond),
 			},
 		};
 	} finally {
+		cpu.stop();
 		await reader?.stop();
 		await home.dispose();
 		await proxy.stop();

@@ -74,7 +74,7 @@ function realN8nRows(real: RealN8nResults): Row[] {
 function realServerRows(real: RealServerResults): Row[] {
 	const { idle, rawBest, node, rerun, httpRequest, fixed, ratios } = real;
 	const line = (result: VariantResult) =>
-		`${result.perSecond}/s, ${result.inFlight.median} in flight (max ${result.inFlight.max}), others' p95 ${result.reader.p95} ms`;
+		`${result.perSecond}/s, ${result.inFlight.median} in flight (max ${result.inFlight.max}), others' p95 ${result.reader.p95} ms (×${round(result.reader.p95 / result.idle.p95)} idle)`;
 	return [
 		{ measure: `real server: another client's list read, idle p50 / p95`, result: `${idle.p50} / ${idle.p95} ms`, target: '' },
 		{ measure: `real server: raw axios at its best concurrency (${rawBest.concurrency}), ${rawBest.records} creates`, result: line(rawBest), target: '' },
@@ -86,7 +86,7 @@ function realServerRows(real: RealServerResults): Row[] {
 		},
 		{
 			measure: "real server: another client's read p95 during the node's sync / idle p95",
-			result: `×${ratios.readerP95VsIdle} (${node.reader.p95} vs ${idle.p95} ms; p50 ${node.reader.p50} ms)`,
+			result: `×${ratios.readerP95VsIdle} (${node.reader.p95} vs ${node.idle.p95} ms right before; p50 ${node.reader.p50} ms)`,
 			target: '≤ 2',
 			met: ratios.readerP95VsIdle <= 2,
 		},
@@ -97,6 +97,12 @@ function realServerRows(real: RealServerResults): Row[] {
 			met: rerun.requestsPerRecord <= 1.1 && rerun.created === 0,
 		},
 		{ measure: 'real server: re-run time / first run time', result: `×${rerun.timeRatio} (${rerun.seconds} s vs ${node.seconds} s)`, target: '≤ 0.5', met: rerun.timeRatio <= 0.5 },
+		{
+			measure: "real server: node / raw client at the node's in-flight level (same gentleness)",
+			result: `×${ratios.nodeVsRawSameInFlight}; CPU ms per record: Libredesk ${node.cpuPerRecord.libredesk}, PostgreSQL ${node.cpuPerRecord.postgres}, n8n ${node.cpuPerRecord.n8n}`,
+			target: '',
+		},
+		...Object.entries(real.sweep).map(([level, result]) => ({ measure: `real server: raw client, concurrency ${level}, ${result.records} creates`, result: line(result), target: '' })),
 		{ measure: `real server: HTTP Request node, ${httpRequest.records} records / raw best`, result: `×${ratios.httpRequestVsRaw} (${line(httpRequest)})`, target: '' },
 		...Object.entries(fixed).map(([level, result]) => ({
 			measure: `real server: node, fixed concurrency ${level}, ${result.records} records`,

@@ -98,6 +98,80 @@ const settled = (c: SimClient, skip = 100) => c.trace.slice(skip).map((t) => t.i
 
 const creates = (random: () => number, ms: number) => () => ({ kind: 'POST /api/v1/conversations', serviceMs: around(random, ms) });
 
+/**
+ * A CPU-bound server, the shape of the real Libredesk (every request a bcrypt check, ~180 ms of CPU per create on 2
+ * cores): nothing waits in a queue, the `cores` are shared equally by every request in service, so everyone slows
+ * down together. Another client (an agent's list) sends one read of `readMs` of CPU every `readEveryMs`; returns the
+ * time each read took and the virtual time the run took.
+ */
+function simulateShared(cores: number, run: SimClient, read: { readMs: number; readEveryMs: number }): { took: number; reads: number[] } {
+	interface Job {
+		left: number;
+		startedAt: number;
+		done: (took: number) => void;
+	}
+	let now = 0;
+	let nextReadAt = 0;
+	const jobs: Job[] = [];
+	const reads: number[] = [];
+	const send = () => {
+		while (run.left > 0 && run.inFlight < run.limiter.limit) {
+			const { kind, serviceMs } = run.next(run.sent);
+			run.left--;
+			run.sent++;
+			run.inFlight++;
+			run.trace.push({ at: now, limit: run.limiter.limit, inFlight: run.inFlight });
+			const ticket = run.limiter.sent(run.inFlight);
+			jobs.push({
+				left: serviceMs,
+				startedAt: now,
+				done: (took) => {
+					run.inFlight--;
+					run.limiter.answered(ticket, kind, took, 'ok');
+				},
+			});
+		}
+	};
+	send();
+	while (jobs.length > 0 || run.left > 0) {
+		const rate = Math.min(1, cores / Math.max(1, jobs.length));
+		const nextDone = Math.min(...jobs.map((job) => job.left / rate));
+		const step = Math.min(nextDone, nextReadAt - now);
+		now += step;
+		jobs.forEach((job) => (job.left -= step * rate));
+		for (const job of jobs.filter((j) => j.left <= 1e-9)) {
+			jobs.splice(jobs.indexOf(job), 1);
+			job.done(now - job.startedAt);
+		}
+		if (now >= nextReadAt) {
+			jobs.push({ left: read.readMs, startedAt: now, done: (took) => reads.push(took) });
+			nextReadAt += read.readEveryMs;
+		}
+		send();
+	}
+	return { took: now, reads };
+}
+
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
+
+describe('a CPU-bound server shared with its agents (processor sharing, virtual time)', () => {
+	const creates180 = (random: () => number) => () => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) });
+	const agent = { readMs: 75, readEveryMs: 200 };
+
+	test("Automatic: 2-3 in flight on 2 cores, the agent's reads ≤ 2 × their idle time, as fast as a fixed 64", () => {
+		const automatic = client(new AdaptiveLimit({ max: 64 }), 600, creates180(seeded(11)));
+		const gentle = simulateShared(2, automatic, agent);
+		const fixed = client(new FixedLimit(64), 600, creates180(seeded(11)));
+		const greedy = simulateShared(2, fixed, agent);
+		expect(median(settled(automatic, 60))).toBeGreaterThanOrEqual(2);
+		expect(median(settled(automatic, 60))).toBeLessThanOrEqual(3);
+		// Idle, a read takes its 75 ms; behind Automatic at most twice that; behind a fixed 64 about 30 times.
+		expect(p95(gentle.reads)).toBeLessThanOrEqual(2 * agent.readMs);
+		expect(p95(greedy.reads)).toBeGreaterThan(20 * agent.readMs);
+		expect(greedy.took / gentle.took).toBeGreaterThanOrEqual(0.9);
+	});
+});
+
 describe('adaptive concurrency limit (simulated server, virtual time)', () => {
 	test('4 workers at 20 ms: settles at 5-8 in flight, ≥ 90% of the server throughput, a short queue', () => {
 		const random = seeded(1);

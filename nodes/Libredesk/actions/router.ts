@@ -132,7 +132,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		await operation.finish?.call(this, prepared.batch);
 		const { concurrency } = scope.policy.gate;
 		if (concurrency instanceof AdaptiveLimit) {
-			this.logger.debug('Libredesk: adaptive concurrency', { settledLimit: concurrency.settled, peakLimit: Math.round(concurrency.peak), maxLimit: scope.concurrency });
+			// The latest rounds as "limit@R", R being how much slower than unloaded the server answered.
+			const latestRounds = concurrency.rounds.map((round) => `${round.limit}@${round.ratio.toFixed(2)}`).join(' ');
+			this.logger.debug('Libredesk: adaptive concurrency', { settledLimit: concurrency.settled, peakLimit: Math.round(concurrency.peak), maxLimit: scope.concurrency, latestRounds });
 		}
 	}
 }

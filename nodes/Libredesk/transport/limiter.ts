@@ -3,13 +3,19 @@
  * (Concurrency Mode: Automatic) finds the server's knee from the answers themselves, up to the Concurrency option.
  *
  * Latency (TCP Vegas / gradient style). Each kind of request (method + route) has a baseline: the fastest it was
- * answered in this run (the least average of three of its answers in a row). Once per round (about one limit's worth of
- * answers to requests sent after the previous change) the limiter takes R = Σ answer time / Σ baseline: how much
- * slower than unloaded the server answered. With n requests in flight on average, the server served about n / R of
- * them at once and kept the rest waiting; the limit moves toward that parallelism plus a small queue (half of it,
- * at least two requests), which keeps the server busy while its own users still see answers at about 1.5 × their
- * usual time. Up by at most one per round (doubling while the server has not slowed down yet), down halfway to the
- * target at once.
+ * answered in this run (the least average of eight of its answers in a row, so that jitter averages out). Once per
+ * round (about one limit's worth of answers to requests sent after the previous change) the limiter takes
+ * R = Σ answer time / Σ baseline: how much slower than unloaded the server answered. R is also about what the
+ * server's own users get, whose requests wait behind the same work; the limit keeps it between Vegas's two
+ * thresholds, taken as ratios:
+ * - R under 1.2: nothing waited, one more request may go (doubling at the start, while R stays under 1.4);
+ * - R over 1.4: requests queue at the server; with n in flight on average it served about n / R of them at once,
+ *   and the limit moves halfway toward 1.25 × that parallelism;
+ * - in between, the limit holds.
+ * On a server whose requests share its CPUs (the real Libredesk checks the API secret with bcrypt on every request)
+ * that is about one request per core: every core busy, another user's request shares a core with one of ours at
+ * most. A queue beyond that adds no throughput and only makes the agents wait (test/limiter.test.ts simulates both
+ * server shapes).
  *
  * Errors (AIMD): an answer that says the server is overloaded (502/503/504, a timeout, a reset connection) halves
  * the limit, once per round: answers to requests sent before the cut are not counted again.
@@ -57,16 +63,19 @@ export interface AdaptiveOptions {
 }
 
 /** A kind's baseline is the least average of this many of its answers in a row (not one lucky answer). */
-const BASELINE_WINDOW = 3;
+const BASELINE_WINDOW = 8;
 /** Answers faster than this are timing noise (loopback, ms clocks): a baseline is never under it. */
 const MIN_BASELINE_MS = 5;
 /** Answers in a round, at least (fewer would make R noise at a low limit). */
 const MIN_ROUND = 3;
 /** R under this: the server has not slowed down yet, the limit may still double. */
 const SLOW_START_EXIT = 1.4;
-/** The queue allowed beyond the server's estimated parallelism, as a share of it (R ≈ 1 + this). */
-const QUEUE_SHARE = 0.5;
-const MIN_QUEUE = 2;
+/** R under this: nothing waited at the server, the limit may grow by one. */
+const PROBE_BELOW = 1.2;
+/** R over this: requests queue at the server, the limit goes down. */
+const BACK_OFF_ABOVE = 1.4;
+/** Where the limit goes down to: the server's estimated parallelism, with answers at 1.25 × their unloaded time. */
+const TARGET_RATIO = 1.25;
 /** A round used its limit when this share of it was in flight on average. */
 const USED_SHARE = 0.8;
 /** How far the limit moves toward a lower target in one round. */
@@ -165,16 +174,15 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 		const ratio = this.round.elapsed / this.round.baseline;
 		const inFlight = this.round.inFlight / this.round.answers;
 		const parallelism = inFlight / ratio;
-		const target = parallelism + Math.max(MIN_QUEUE, parallelism * QUEUE_SHARE);
 		// A round that did not use its limit (too few items waiting) says nothing about a higher one.
 		const usedLimit = inFlight >= this.limit * USED_SHARE;
 		let next = this.value;
 		if (this.slowStart && ratio < SLOW_START_EXIT) {
 			if (usedLimit) next = this.value * 2;
-		} else if (target < this.value) {
-			next = this.value + (target - this.value) * DECREASE_STEP;
-		} else if (usedLimit) {
-			next = Math.min(target, this.value + 1);
+		} else if (ratio > BACK_OFF_ABOVE) {
+			next = Math.min(this.value, this.value + (parallelism * TARGET_RATIO - this.value) * DECREASE_STEP);
+		} else if (ratio < PROBE_BELOW && usedLimit) {
+			next = this.value + 1;
 		}
 		if (ratio >= SLOW_START_EXIT) this.slowStart = false;
 		this.change(next, this.slowStart);
