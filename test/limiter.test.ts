@@ -158,14 +158,15 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 	const creates180 = (random: () => number) => () => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) });
 	const agent = { readMs: 75, readEveryMs: 200 };
 
-	test("Automatic: 2-3 in flight on 2 cores, the agent's reads ≤ 2 × their idle time, as fast as a fixed 64", () => {
+	test("Automatic: 2-3 in flight on 2 cores, the agent's reads ≤ 2 × their idle time (a fixed 64: ×39), as fast as a fixed 64", () => {
 		const automatic = client(new AdaptiveLimit({ max: 64 }), 600, creates180(seeded(11)));
 		const gentle = simulateShared(2, automatic, agent);
 		const fixed = client(new FixedLimit(64), 600, creates180(seeded(11)));
 		const greedy = simulateShared(2, fixed, agent);
 		expect(median(settled(automatic, 60))).toBeGreaterThanOrEqual(2);
 		expect(median(settled(automatic, 60))).toBeLessThanOrEqual(3);
-		// Idle, a read takes its 75 ms; behind Automatic at most twice that; behind a fixed 64 about 30 times.
+		// Idle, a read takes its 75 ms; behind Automatic at most twice that (it shares a core with one of ours at
+		// most); behind a fixed 64 about 40 times.
 		expect(p95(gentle.reads)).toBeLessThanOrEqual(2 * agent.readMs);
 		expect(p95(greedy.reads)).toBeGreaterThan(20 * agent.readMs);
 		expect(greedy.took / gentle.took).toBeGreaterThanOrEqual(0.9);
