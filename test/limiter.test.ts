@@ -91,6 +91,7 @@ function simulate(server: Server, clients: SimClient[], startAt: number[] = clie
 	return now;
 }
 
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** In flight at each send after the first `skip` sends (the ramp-up). */
@@ -158,18 +159,40 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 	const creates180 = (random: () => number) => () => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) });
 	const agent = { readMs: 75, readEveryMs: 200 };
 
-	test("Automatic: 2-3 in flight on 2 cores, the agent's reads ≤ 2 × their idle time (a fixed 64: ×39), as fast as a fixed 64", () => {
+	test("Automatic: one request per core (2 on 2 cores), the agent's reads ×1.5 of their idle time (a fixed 64: ×39), as fast as a fixed 64", () => {
 		const automatic = client(new AdaptiveLimit({ max: 64 }), 600, creates180(seeded(11)));
 		const gentle = simulateShared(2, automatic, agent);
 		const fixed = client(new FixedLimit(64), 600, creates180(seeded(11)));
 		const greedy = simulateShared(2, fixed, agent);
-		expect(median(settled(automatic, 60))).toBeGreaterThanOrEqual(2);
-		expect(median(settled(automatic, 60))).toBeLessThanOrEqual(3);
-		// Idle, a read takes its 75 ms; behind Automatic at most twice that (it shares a core with one of ours at
-		// most); behind a fixed 64 about 40 times.
-		expect(p95(gentle.reads)).toBeLessThanOrEqual(2 * agent.readMs);
+		// With both cores busy, the agent's reads alone make our answers ~1.14 × slower: nothing queues, but one more
+		// request would (it would share a core with one of ours and the agent's). Probing only under 1.1 keeps it at 2.
+		expect(mean(settled(automatic, 60))).toBeGreaterThanOrEqual(1.9);
+		expect(mean(settled(automatic, 60))).toBeLessThanOrEqual(2.1);
+		// Idle, a read takes its 75 ms; behind Automatic it shares the 2 cores with our 2 requests (×1.5), never with 3
+		// (×2, what probing at 1.2 gave: p95 ×2.0); behind a fixed 64 about 40 times.
+		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);
 		expect(p95(greedy.reads)).toBeGreaterThan(20 * agent.readMs);
-		expect(greedy.took / gentle.took).toBeGreaterThanOrEqual(0.9);
+		expect(greedy.took / gentle.took).toBeGreaterThanOrEqual(0.95);
+	});
+
+	test('a cold start (the first answers ~1.4 × slower: a fresh n8n process, a server not warmed up) does not set the baseline: still 2 on 2 cores', () => {
+		const random = seeded(13);
+		const cold = (index: number) => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) * (index < 8 ? 1.4 : 1) });
+		const automatic = client(new AdaptiveLimit({ max: 64 }), 600, cold);
+		const gentle = simulateShared(2, automatic, agent);
+		expect(mean(settled(automatic, 60))).toBeLessThanOrEqual(2.1);
+		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);
+	});
+
+	test('4 cores: 4-5 in flight, the reads at most ×1.5, ≥ 0.93 of a fixed 64', () => {
+		const automatic = client(new AdaptiveLimit({ max: 64 }), 1200, creates180(seeded(12)));
+		const gentle = simulateShared(4, automatic, agent);
+		const fixed = client(new FixedLimit(64), 1200, creates180(seeded(12)));
+		const greedy = simulateShared(4, fixed, agent);
+		expect(median(settled(automatic, 60))).toBeGreaterThanOrEqual(4);
+		expect(median(settled(automatic, 60))).toBeLessThanOrEqual(5);
+		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);
+		expect(greedy.took / gentle.took).toBeGreaterThanOrEqual(0.93);
 	});
 });
 

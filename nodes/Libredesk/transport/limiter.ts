@@ -3,12 +3,15 @@
  * (Concurrency Mode: Automatic) finds the server's knee from the answers themselves, up to the Concurrency option.
  *
  * Latency (TCP Vegas / gradient style). Each kind of request (method + route) has a baseline: the fastest it was
- * answered in this run (the least average of eight of its answers in a row, so that jitter averages out). Once per
- * round (about one limit's worth of answers to requests sent after the previous change) the limiter takes
- * R = Σ answer time / Σ baseline: how much slower than unloaded the server answered. R is also about what the
- * server's own users get, whose requests wait behind the same work; the limit keeps it between Vegas's two
- * thresholds, taken as ratios:
- * - R under 1.2: nothing waited, one more request may go (doubling at the start, while R stays under 1.4);
+ * answered in this run (the least average of eight of its answers in a row, so that jitter averages out). Its first
+ * eight answers only warm up: a fresh n8n process and a server not warmed up answer them ~1.3 × slower, and a
+ * baseline taken from them would hide the queue the limit then builds. Once per round (about one limit's worth of
+ * answers to requests sent after the previous change) the limiter takes R = Σ answer time / Σ baseline: how much
+ * slower than unloaded the server answered. R is also about what the server's own users get, whose requests wait
+ * behind the same work; the limit keeps it between Vegas's two thresholds, taken as ratios:
+ * - R under 1.1: nothing waited, one more request may go (doubling at the start, while R stays under 1.4). Not
+ *   higher: with every core busy, the agents' own requests already make ours ~1.1-1.2 × slower, and one request
+ *   more would share a core with theirs;
  * - R over 1.4: requests queue at the server; with n in flight on average it served about n / R of them at once,
  *   and the limit moves halfway toward 1.25 × that parallelism;
  * - in between, the limit holds.
@@ -62,7 +65,8 @@ export interface AdaptiveOptions {
 	initial?: number;
 }
 
-/** A kind's baseline is the least average of this many of its answers in a row (not one lucky answer). */
+/** A kind's baseline is the least average of this many of its answers in a row (not one lucky answer), after the
+ * first this many (the warm-up). */
 const BASELINE_WINDOW = 8;
 /** Answers faster than this are timing noise (loopback, ms clocks): a baseline is never under it. */
 const MIN_BASELINE_MS = 5;
@@ -71,7 +75,7 @@ const MIN_ROUND = 3;
 /** R under this: the server has not slowed down yet, the limit may still double. */
 const SLOW_START_EXIT = 1.4;
 /** R under this: nothing waited at the server, the limit may grow by one. */
-const PROBE_BELOW = 1.2;
+const PROBE_BELOW = 1.1;
 /** R over this: requests queue at the server, the limit goes down. */
 const BACK_OFF_ABOVE = 1.4;
 /** Where the limit goes down to: the server's estimated parallelism, with answers at 1.25 × their unloaded time. */
@@ -87,12 +91,19 @@ const OVERLOAD_CUT = 0.5;
 
 class KindBaseline {
 	private window = { elapsed: 0, answers: 0 };
+	/** The first window (the warm-up) is over. */
+	private warm = false;
 	best = Number.POSITIVE_INFINITY;
 
 	add(elapsedMs: number): void {
 		this.window.elapsed += elapsedMs;
 		this.window.answers++;
 		if (this.window.answers < BASELINE_WINDOW) return;
+		if (!this.warm) {
+			this.warm = true;
+			this.window = { elapsed: 0, answers: 0 };
+			return;
+		}
 		this.best = Math.min(this.best, Math.max(MIN_BASELINE_MS, this.window.elapsed / this.window.answers));
 		this.window = { elapsed: 0, answers: 0 };
 	}
