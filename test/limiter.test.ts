@@ -159,11 +159,16 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 	const creates180 = (random: () => number) => () => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) });
 	const agent = { readMs: 75, readEveryMs: 200 };
 
+	/** The same creates on `cores` cores, sent by Automatic and by a fixed 64. */
+	const sideBySide = (cores: number, requests: number, seed: number) => {
+		const automatic = client(new AdaptiveLimit({ max: 64 }), requests, creates180(seeded(seed)));
+		const gentle = simulateShared(cores, automatic, agent);
+		const greedy = simulateShared(cores, client(new FixedLimit(64), requests, creates180(seeded(seed))), agent);
+		return { automatic, gentle, greedy };
+	};
+
 	test("Automatic: one request per core (2 on 2 cores), the agent's reads ×1.5 of their idle time (a fixed 64: ×39), as fast as a fixed 64", () => {
-		const automatic = client(new AdaptiveLimit({ max: 64 }), 600, creates180(seeded(11)));
-		const gentle = simulateShared(2, automatic, agent);
-		const fixed = client(new FixedLimit(64), 600, creates180(seeded(11)));
-		const greedy = simulateShared(2, fixed, agent);
+		const { automatic, gentle, greedy } = sideBySide(2, 600, 11);
 		// With both cores busy, the agent's reads alone make our answers ~1.14 × slower: nothing queues, but one more
 		// request would (it would share a core with one of ours and the agent's). Probing only under 1.1 keeps it at 2.
 		expect(mean(settled(automatic, 60))).toBeGreaterThanOrEqual(1.9);
@@ -185,10 +190,7 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 	});
 
 	test('4 cores: 4-5 in flight, the reads at most ×1.5, ≥ 0.93 of a fixed 64', () => {
-		const automatic = client(new AdaptiveLimit({ max: 64 }), 1200, creates180(seeded(12)));
-		const gentle = simulateShared(4, automatic, agent);
-		const fixed = client(new FixedLimit(64), 1200, creates180(seeded(12)));
-		const greedy = simulateShared(4, fixed, agent);
+		const { automatic, gentle, greedy } = sideBySide(4, 1200, 12);
 		expect(median(settled(automatic, 60))).toBeGreaterThanOrEqual(4);
 		expect(median(settled(automatic, 60))).toBeLessThanOrEqual(5);
 		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);

@@ -65,8 +65,10 @@ export interface AdaptiveOptions {
 	initial?: number;
 }
 
-/** A kind's baseline is the least average of this many of its answers in a row (not one lucky answer), after the
- * first this many (the warm-up). */
+/**
+ * A kind's baseline is the least average of this many of its answers in a row (not one lucky answer), after the
+ * first this many (the warm-up).
+ */
 const BASELINE_WINDOW = 8;
 /** Answers faster than this are timing noise (loopback, ms clocks): a baseline is never under it. */
 const MIN_BASELINE_MS = 5;
