@@ -111,13 +111,10 @@ async function scale(emulator: RemoteEmulator): Promise<EngineResults['scale']> 
 		await emulator.reset();
 		perItem.small.push((await timeNode(emulator.url, small, {})).ms / small.length);
 		await emulator.reset();
-		if (rep === 0) {
-			const measured = await peakRss(async () => await timeNode(emulator.url, large, {}));
-			rssGrowth = measured.peak - measured.baseline;
-			perItem.large.push(measured.result.ms / large.length);
-		} else {
-			perItem.large.push((await timeNode(emulator.url, large, {})).ms / large.length);
-		}
+		// Peak memory is read on the first large run.
+		const measured = await peakRss(async () => await timeNode(emulator.url, large, {}));
+		if (rep === 0) rssGrowth = measured.peak - measured.baseline;
+		perItem.large.push(measured.result.ms / large.length);
 	}
 	const perItem1k = figure(perItem.small);
 	const perItem10k = figure(perItem.large);

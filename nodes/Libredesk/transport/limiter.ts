@@ -101,13 +101,10 @@ class KindBaseline {
 		this.window.elapsed += elapsedMs;
 		this.window.answers++;
 		if (this.window.answers < BASELINE_WINDOW) return;
-		if (!this.warm) {
-			this.warm = true;
-			this.window = { elapsed: 0, answers: 0 };
-			return;
-		}
-		this.best = Math.min(this.best, Math.max(MIN_BASELINE_MS, this.window.elapsed / this.window.answers));
+		const average = this.window.elapsed / this.window.answers;
 		this.window = { elapsed: 0, answers: 0 };
+		if (this.warm) this.best = Math.min(this.best, Math.max(MIN_BASELINE_MS, average));
+		this.warm = true;
 	}
 
 	get known(): boolean {
