@@ -294,6 +294,34 @@ describe('adaptive concurrency limit (simulated server, virtual time)', () => {
 		expect(median(after)).toBeGreaterThanOrEqual(16);
 	});
 
+	/** A limiter at `initial` whose baseline is 100 ms, its rounds starting afresh (the warm-up sent one at a time). */
+	const warmedUp = (initial: number) => {
+		const limiter = new AdaptiveLimit({ max: 64, initial });
+		const answer = (ms: number, inFlight = initial) => limiter.answered(limiter.sent(inFlight), 'POST /api/v1/conversations', ms, 'ok');
+		// 8 answers of warm-up, 8 of baseline, then a round of 3 that used none of the limit: no change.
+		for (let index = 0; index < 18; index++) answer(100, 1);
+		expect(limiter.limit).toBe(initial);
+		return { limiter, answer };
+	};
+
+	test('answers at 1.5 × their baseline with 3 in flight (2 served at once): the limit comes down to 2, not halfway forever', () => {
+		const { limiter, answer } = warmedUp(3);
+		// Target 1.25 × 3 / 1.5 = 2.5: halving the distance from 3 alone gives 2.75, 2.63, … → 2.5, rounded to 3.
+		for (let index = 0; index < 30; index++) answer(150);
+		expect(limiter.limit).toBe(2);
+	});
+
+	test("one slow round with 2 in flight (a pause of the server's) keeps 2; a second one in a row lets 1 go", () => {
+		const { limiter, answer } = warmedUp(2);
+		// A round of 3 answers at 1.7 × (target 1.25 × 2 / 1.7 = 1.47), then one at 1.25 × (hold).
+		for (let index = 0; index < 3; index++) answer(170);
+		expect(limiter.limit).toBe(2);
+		for (let index = 0; index < 3; index++) answer(125);
+		expect(limiter.limit).toBe(2);
+		for (let index = 0; index < 6; index++) answer(170);
+		expect(limiter.limit).toBe(1);
+	});
+
 	test('a run that does not use its limit does not raise it', () => {
 		const limiter = new AdaptiveLimit({ max: 64 });
 		// One request at a time, fast answers: the limit may reach 2 (it was used), no more.

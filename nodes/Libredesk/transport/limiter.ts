@@ -13,7 +13,10 @@
  *   higher: with every core busy, the agents' own requests already make ours ~1.1-1.2 × slower, and one request
  *   more would share a core with theirs;
  * - R over 1.4: requests queue at the server; with n in flight on average it served about n / R of them at once,
- *   and the limit moves halfway toward 1.25 × that parallelism;
+ *   and the limit moves halfway toward 1.25 × that parallelism; from the second such round in a row by one request
+ *   at least, once that target is half a request or more below the limit (halving the distance alone leaves 3 at
+ *   2.5+, still rounded to 3: 2 cores serving 3 at 1.5 × their time held 3 for good). A single slow round (a pause
+ *   of the server's) does not take one of 2 requests away;
  * - in between, the limit holds.
  * On a server whose requests share its CPUs (the real Libredesk checks the API secret with bcrypt on every request)
  * that is about one request per core: every core busy, another user's request shares a core with one of ours at
@@ -133,6 +136,8 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 	private readonly inFlightAtSend = new Map<number, number>();
 	private readonly baselines = new Map<string, KindBaseline>();
 	private round = { elapsed: 0, baseline: 0, inFlight: 0, answers: 0 };
+	/** Rounds over BACK_OFF_ABOVE in a row. */
+	private roundsOver = 0;
 	/** The latest rounds' conclusions, oldest first. */
 	readonly rounds: RoundReport[] = [];
 	/** The highest limit reached. */
@@ -187,10 +192,11 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 		// A round that did not use its limit (too few items waiting) says nothing about a higher one.
 		const usedLimit = inFlight >= this.limit * USED_SHARE;
 		let next = this.value;
+		this.roundsOver = ratio > BACK_OFF_ABOVE ? this.roundsOver + 1 : 0;
 		if (this.slowStart && ratio < SLOW_START_EXIT) {
 			if (usedLimit) next = this.value * 2;
 		} else if (ratio > BACK_OFF_ABOVE) {
-			next = Math.min(this.value, this.value + (parallelism * TARGET_RATIO - this.value) * DECREASE_STEP);
+			next = this.decrease(parallelism * TARGET_RATIO);
 		} else if (ratio < PROBE_BELOW && usedLimit) {
 			next = this.value + 1;
 		}
@@ -198,6 +204,13 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 		this.change(next, this.slowStart);
 		this.rounds.push({ limit: this.limit, ratio, inFlight, parallelism });
 		if (this.rounds.length > ROUNDS_KEPT) this.rounds.shift();
+	}
+
+	/** Halfway toward `target`; on a second round over the bar in a row, one request at least if the target rounds below. */
+	private decrease(target: number): number {
+		const halfway = Math.min(this.value, this.value + (target - this.value) * DECREASE_STEP);
+		const wholeStep = this.roundsOver >= 2 && target <= this.limit - 0.5;
+		return wholeStep ? Math.min(halfway, this.limit - 1) : halfway;
 	}
 
 	private change(next: number, slowStart: boolean): void {
