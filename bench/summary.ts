@@ -102,6 +102,13 @@ function realServerRows(real: RealServerResults): Row[] {
 			result: `×${ratios.nodeVsRawSameInFlight}; CPU ms per record: Libredesk ${node.cpuPerRecord.libredesk}, PostgreSQL ${node.cpuPerRecord.postgres}, n8n ${node.cpuPerRecord.n8n}`,
 			target: '',
 		},
+		{
+			measure: "real server: node / the raw client's best that keeps others' p95 ≤ 2 × idle (sweep)",
+			result: ratios.nodeVsRawWithinTwice
+				? `×${ratios.nodeVsRawWithinTwice.ratio} (raw at ${ratios.nodeVsRawWithinTwice.level}: ${real.sweep[ratios.nodeVsRawWithinTwice.level].perSecond}/s)`
+				: 'no sweep level kept it',
+			target: '',
+		},
 		...Object.entries(real.sweep).map(([level, result]) => ({ measure: `real server: raw client, concurrency ${level}, ${result.records} creates`, result: line(result), target: '' })),
 		{ measure: `real server: HTTP Request node, ${httpRequest.records} records / raw best`, result: `×${ratios.httpRequestVsRaw} (${line(httpRequest)})`, target: '' },
 		...Object.entries(fixed).map(([level, result]) => ({
