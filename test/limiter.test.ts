@@ -189,6 +189,17 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);
 	});
 
+	test('one answer held up by a pause (2.4 ×) among those that set the baseline does not raise it: still 2 on 2 cores', () => {
+		// Measured in a real n8n: answers 9-16 at 1 in flight were 172 171 174 171 211 199 211 413 ms; their mean made
+		// the baseline a fifth too slow and the limit held 3 at R 1.2-1.3.
+		const random = seeded(14);
+		const paused = (index: number) => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) * (index === 15 ? 2.4 : 1) });
+		const automatic = client(new AdaptiveLimit({ max: 64 }), 600, paused);
+		const gentle = simulateShared(2, automatic, agent);
+		expect(mean(settled(automatic, 60))).toBeLessThanOrEqual(2.1);
+		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);
+	});
+
 	test('4 cores: 4-5 in flight, the reads at most ×1.5, ≥ 0.93 of a fixed 64', () => {
 		const { automatic, gentle, greedy } = sideBySide(4, 1200, 12);
 		expect(median(settled(automatic, 60))).toBeGreaterThanOrEqual(4);

@@ -3,8 +3,10 @@
  * (Concurrency Mode: Automatic) finds the server's knee from the answers themselves, up to the Concurrency option.
  *
  * Latency (TCP Vegas / gradient style). Each kind of request (method + route) has a baseline: the fastest it was
- * answered in this run (the least average of eight of its answers in a row, so that jitter averages out). Its first
- * eight answers only warm up: a fresh n8n process and a server not warmed up answer them ~1.3 × slower, and a
+ * answered in this run (the least average of eight of its answers in a row, so that jitter averages out, leaving out
+ * answers over twice the window's median: in a real n8n one answer at 2.4 × in the first window, at 1 in flight,
+ * raised the baseline by a fifth, and the limit then held 3 in flight on 2 cores at R 1.2-1.3). Its first eight
+ * answers only warm up: a fresh n8n process and a server not warmed up answer them ~1.3 × slower, and a
  * baseline taken from them would hide the queue the limit then builds. Once per round (about one limit's worth of
  * answers to requests sent after the previous change) the limiter takes R = Σ answer time / Σ baseline: how much
  * slower than unloaded the server answered. R is also about what the server's own users get, whose requests wait
@@ -69,10 +71,12 @@ export interface AdaptiveOptions {
 }
 
 /**
- * A kind's baseline is the least average of this many of its answers in a row (not one lucky answer), after the
- * first this many (the warm-up).
+ * A kind's baseline is the least average of this many of its answers in a row (not one lucky answer, nor one held up
+ * by a pause), after the first this many (the warm-up).
  */
 const BASELINE_WINDOW = 8;
+/** An answer over this × its window's median was held up by a pause: the baseline leaves it out. */
+const PAUSE_RATIO = 2;
 /** Answers faster than this are timing noise (loopback, ms clocks): a baseline is never under it. */
 const MIN_BASELINE_MS = 5;
 /** Answers in a round, at least (fewer would make R noise at a low limit). */
@@ -95,24 +99,34 @@ const ROUNDS_KEPT = 50;
 const OVERLOAD_CUT = 0.5;
 
 class KindBaseline {
-	private window = { elapsed: 0, answers: 0 };
+	private window: number[] = [];
 	/** The first window (the warm-up) is over. */
 	private warm = false;
 	best = Number.POSITIVE_INFINITY;
 
 	add(elapsedMs: number): void {
-		this.window.elapsed += elapsedMs;
-		this.window.answers++;
-		if (this.window.answers < BASELINE_WINDOW) return;
-		const average = this.window.elapsed / this.window.answers;
-		this.window = { elapsed: 0, answers: 0 };
-		if (this.warm) this.best = Math.min(this.best, Math.max(MIN_BASELINE_MS, average));
+		this.window.push(elapsedMs);
+		if (this.window.length < BASELINE_WINDOW) return;
+		const typical = typicalOf(this.window);
+		this.window = [];
+		if (this.warm) this.best = Math.min(this.best, Math.max(MIN_BASELINE_MS, typical));
 		this.warm = true;
 	}
 
 	get known(): boolean {
 		return Number.isFinite(this.best);
 	}
+}
+
+/**
+ * A window's typical answer time: the average of its answers, leaving out those held up by a pause (over
+ * PAUSE_RATIO × the window's median: n8n's garbage collector, a lock renewal), which would raise it by a fifth.
+ */
+function typicalOf(window: number[]): number {
+	const sorted = [...window].sort((a, b) => a - b);
+	const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+	const kept = sorted.filter((elapsed) => elapsed <= PAUSE_RATIO * middle);
+	return kept.reduce((sum, elapsed) => sum + elapsed, 0) / kept.length;
 }
 
 /** What the limiter concluded after one round, for logs and tests. */
