@@ -200,6 +200,20 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);
 	});
 
+	test('a start slowed by other work on the machine (the first 16 answers 1.55 × slower) is measured again: back to 2 on 2 cores', () => {
+		// Measured in a real n8n run from the CLI: the first 16 creates, sent one at a time, took ~280 ms, then 185;
+		// every later window was taken with more in flight, so that baseline stayed and hid the queue (3-4 held).
+		const random = seeded(15);
+		const contended = (index: number) => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) * (index < 16 ? 1.55 : 1) });
+		const automatic = client(new AdaptiveLimit({ max: 64 }), 1000, contended);
+		const gentle = simulateShared(2, automatic, agent);
+		const late = automatic.trace.slice(300).map((t) => t.inFlight);
+		expect(mean(late)).toBeLessThanOrEqual(2.1);
+		// What measuring again costs (a window at 1 in flight, less often each time): ≥ 0.95 of a fixed 64's throughput.
+		const greedy = simulateShared(2, client(new FixedLimit(64), 1000, creates180(seeded(15))), agent);
+		expect(greedy.took / gentle.took).toBeGreaterThanOrEqual(0.95);
+	});
+
 	test('4 cores: 4-5 in flight, the reads at most ×1.5, ≥ 0.93 of a fixed 64', () => {
 		const { automatic, gentle, greedy } = sideBySide(4, 1200, 12);
 		expect(median(settled(automatic, 60))).toBeGreaterThanOrEqual(4);

@@ -34,6 +34,8 @@
  * Pure logic: no clock of its own; the gate reports when each request was sent and how long its answer took.
  */
 
+import { BASELINE_WINDOW, Baselines } from './baselines';
+
 /** What an answer tells the limiter. */
 export type AnswerSignal =
 	/** A normal answer; its time counts. */
@@ -70,15 +72,6 @@ export interface AdaptiveOptions {
 	initial?: number;
 }
 
-/**
- * A kind's baseline is the least average of this many of its answers in a row (not one lucky answer, nor one held up
- * by a pause), after the first this many (the warm-up).
- */
-const BASELINE_WINDOW = 8;
-/** An answer over this × its window's median was held up by a pause: the baseline leaves it out. */
-const PAUSE_RATIO = 2;
-/** Answers faster than this are timing noise (loopback, ms clocks): a baseline is never under it. */
-const MIN_BASELINE_MS = 5;
 /** Answers in a round, at least (fewer would make R noise at a low limit). */
 const MIN_ROUND = 3;
 /** R under this: the server has not slowed down yet, the limit may still double. */
@@ -97,37 +90,11 @@ const DECREASE_STEP = 0.5;
 const ROUNDS_KEPT = 50;
 /** The multiplicative decrease on an overload answer. */
 const OVERLOAD_CUT = 0.5;
-
-class KindBaseline {
-	private window: number[] = [];
-	/** The first window (the warm-up) is over. */
-	private warm = false;
-	best = Number.POSITIVE_INFINITY;
-
-	add(elapsedMs: number): void {
-		this.window.push(elapsedMs);
-		if (this.window.length < BASELINE_WINDOW) return;
-		const typical = typicalOf(this.window);
-		this.window = [];
-		if (this.warm) this.best = Math.min(this.best, Math.max(MIN_BASELINE_MS, typical));
-		this.warm = true;
-	}
-
-	get known(): boolean {
-		return Number.isFinite(this.best);
-	}
-}
-
-/**
- * A window's typical answer time: the average of its answers, leaving out those held up by a pause (over
- * PAUSE_RATIO × the window's median: n8n's garbage collector, a lock renewal), which would raise it by a fifth.
- */
-function typicalOf(window: number[]): number {
-	const sorted = [...window].sort((a, b) => a - b);
-	const middle = sorted[Math.floor((sorted.length - 1) / 2)];
-	const kept = sorted.filter((elapsed) => elapsed <= PAUSE_RATIO * middle);
-	return kept.reduce((sum, elapsed) => sum + elapsed, 0) / kept.length;
-}
+/** Rounds before the baselines are first measured again (at half the limit); twice as many after each that found nothing. */
+const REMEASURE_FIRST = 20;
+const REMEASURE_MOST = 640;
+/** A re-measurement found something when the baselines came out this much lower. */
+const REMEASURE_FOUND = 0.9;
 
 /** What the limiter concluded after one round, for logs and tests. */
 export interface RoundReport {
@@ -148,10 +115,15 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 	/** Requests with a ticket below this were sent before the last change: their answers no longer count. */
 	private roundFrom = 0;
 	private readonly inFlightAtSend = new Map<number, number>();
-	private readonly baselines = new Map<string, KindBaseline>();
+	private readonly baselines = new Baselines();
 	private round = { elapsed: 0, baseline: 0, inFlight: 0, answers: 0 };
 	/** Rounds over BACK_OFF_ABOVE in a row. */
 	private roundsOver = 0;
+	/** Rounds until the baselines are measured again, and the interval after that. */
+	private remeasureIn = REMEASURE_FIRST;
+	private remeasureEvery = REMEASURE_FIRST;
+	/** While the baselines are measured again: the limit to go back to, answers so far, the baselines before. */
+	private remeasuring: { back: number; answers: number; before: number } | undefined;
 	/** The latest rounds' conclusions, oldest first. */
 	readonly rounds: RoundReport[] = [];
 	/** The highest limit reached. */
@@ -185,15 +157,19 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 		if (inFlight === undefined || signal === 'ignore') return;
 		const current = ticket >= this.roundFrom;
 		if (signal === 'overload') {
-			if (current) this.change(Math.max(1, this.value * OVERLOAD_CUT), false);
+			if (current) this.change(Math.max(1, (this.remeasuring?.back ?? this.value) * OVERLOAD_CUT), false);
 			return;
 		}
-		let baseline = this.baselines.get(kind);
-		if (!baseline) this.baselines.set(kind, (baseline = new KindBaseline()));
-		baseline.add(elapsedMs);
-		if (!current || !baseline.known) return;
+		if (this.remeasuring) {
+			// Only requests sent at the lower limit count: those sent before went out with more in flight.
+			if (current) this.remeasured(this.baselines.add(kind, elapsedMs));
+			return;
+		}
+		this.baselines.add(kind, elapsedMs);
+		const baseline = this.baselines.of(kind);
+		if (!current || baseline === undefined) return;
 		this.round.elapsed += elapsedMs;
-		this.round.baseline += baseline.best;
+		this.round.baseline += baseline;
 		this.round.inFlight += inFlight;
 		this.round.answers++;
 		if (this.round.answers >= Math.max(MIN_ROUND, this.limit)) this.endRound();
@@ -218,6 +194,32 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 		this.change(next, this.slowStart);
 		this.rounds.push({ limit: this.limit, ratio, inFlight, parallelism });
 		if (this.rounds.length > ROUNDS_KEPT) this.rounds.shift();
+		if (!this.slowStart && --this.remeasureIn <= 0 && this.limit > 1) this.remeasure();
+	}
+
+	/**
+	 * Measures the baselines again at half the limit, like TCP BBR's ProbeRTT: a baseline taken while something else
+	 * loaded the server or this machine (n8n starting its run: in a real n8n the first 16 creates took ~280 ms alone,
+	 * then 185) hides a queue for the rest of the run. Half the limit is below the knee when the limit is near it
+	 * (1 of 2-3 on 2 cores, 2 of 4-5 on 4): the requests in flight drain to it, one window of answers to requests
+	 * sent then is taken, and the limit goes back. The next comes twice as late each time nothing was found.
+	 */
+	private remeasure(): void {
+		const back = this.value;
+		this.change(Math.floor(this.limit / 2), false);
+		this.remeasuring = { back, answers: 0, before: this.baselines.total };
+		this.baselines.restart();
+		this.roundsOver = 0;
+	}
+
+	private remeasured(closedWindow: boolean): void {
+		const remeasuring = this.remeasuring!;
+		if (!closedWindow && ++remeasuring.answers < 3 * BASELINE_WINDOW) return;
+		const found = this.baselines.total < REMEASURE_FOUND * remeasuring.before;
+		this.remeasureEvery = found ? REMEASURE_FIRST : Math.min(REMEASURE_MOST, this.remeasureEvery * 2);
+		this.remeasureIn = this.remeasureEvery;
+		this.remeasuring = undefined;
+		this.change(remeasuring.back, false);
 	}
 
 	/** Halfway toward `target`; on a second round over the bar in a row, one request at least if the target rounds below. */
@@ -228,6 +230,7 @@ export class AdaptiveLimit implements ConcurrencyLimit {
 	}
 
 	private change(next: number, slowStart: boolean): void {
+		this.remeasuring = undefined;
 		this.value = Math.min(this.max, Math.max(1, next));
 		this.peak = Math.max(this.peak, this.value);
 		this.slowStart = slowStart;
