@@ -167,6 +167,16 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 		return { automatic, gentle, greedy };
 	};
 
+	/** Automatic on 2 cores, each create's CPU time × `slower(index)`: something disturbing the run's first answers. */
+	const disturbed = (seed: number, requests: number, slower: (index: number) => number) => {
+		const create = creates180(seeded(seed));
+		const automatic = client(new AdaptiveLimit({ max: 64 }), requests, (index) => {
+			const request = create();
+			return { ...request, serviceMs: request.serviceMs * slower(index) };
+		});
+		return { automatic, gentle: simulateShared(2, automatic, agent) };
+	};
+
 	test("Automatic: one request per core (2 on 2 cores), the agent's reads ×1.5 of their idle time (a fixed 64: ×39), as fast as a fixed 64", () => {
 		const { automatic, gentle, greedy } = sideBySide(2, 600, 11);
 		// With both cores busy, the agent's reads alone make our answers ~1.14 × slower: nothing queues, but one more
@@ -181,10 +191,7 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 	});
 
 	test('a cold start (the first answers ~1.4 × slower: a fresh n8n process, a server not warmed up) does not set the baseline: still 2 on 2 cores', () => {
-		const random = seeded(13);
-		const cold = (index: number) => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) * (index < 8 ? 1.4 : 1) });
-		const automatic = client(new AdaptiveLimit({ max: 64 }), 600, cold);
-		const gentle = simulateShared(2, automatic, agent);
+		const { automatic, gentle } = disturbed(13, 600, (index) => (index < 8 ? 1.4 : 1));
 		expect(mean(settled(automatic, 60))).toBeLessThanOrEqual(2.1);
 		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);
 	});
@@ -192,10 +199,7 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 	test('one answer held up by a pause (2.4 ×) among those that set the baseline does not raise it: still 2 on 2 cores', () => {
 		// Measured in a real n8n: answers 9-16 at 1 in flight were 172 171 174 171 211 199 211 413 ms; their mean made
 		// the baseline a fifth too slow and the limit held 3 at R 1.2-1.3.
-		const random = seeded(14);
-		const paused = (index: number) => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) * (index === 15 ? 2.4 : 1) });
-		const automatic = client(new AdaptiveLimit({ max: 64 }), 600, paused);
-		const gentle = simulateShared(2, automatic, agent);
+		const { automatic, gentle } = disturbed(14, 600, (index) => (index === 15 ? 2.4 : 1));
 		expect(mean(settled(automatic, 60))).toBeLessThanOrEqual(2.1);
 		expect(p95(gentle.reads)).toBeLessThanOrEqual(1.5 * agent.readMs + 1e-6);
 	});
@@ -203,10 +207,7 @@ describe('a CPU-bound server shared with its agents (processor sharing, virtual 
 	test('a start slowed by other work on the machine (the first 16 answers 1.55 × slower) is measured again: back to 2 on 2 cores', () => {
 		// Measured in a real n8n run from the CLI: the first 16 creates, sent one at a time, took ~280 ms, then 185;
 		// every later window was taken with more in flight, so that baseline stayed and hid the queue (3-4 held).
-		const random = seeded(15);
-		const contended = (index: number) => ({ kind: 'POST /api/v1/conversations', serviceMs: 180 * (0.9 + 0.2 * random()) * (index < 16 ? 1.55 : 1) });
-		const automatic = client(new AdaptiveLimit({ max: 64 }), 1000, contended);
-		const gentle = simulateShared(2, automatic, agent);
+		const { automatic, gentle } = disturbed(15, 1000, (index) => (index < 16 ? 1.55 : 1));
 		const late = automatic.trace.slice(300).map((t) => t.inFlight);
 		expect(mean(late)).toBeLessThanOrEqual(2.1);
 		// What measuring again costs (a window at 1 in flight, less often each time): ≥ 0.95 of a fixed 64's throughput.
